@@ -1,0 +1,37 @@
+"""Helpers for the LSTM notebooks: one import path, ``import helpers``, for all of them.
+
+Importing this package does not start TensorFlow; :func:`setup_notebook` does, quietly.
+"""
+
+from helpers.analysis import LayerParams, dense_param_count, layer_param_table, lstm_param_count
+from helpers.evaluation import SeedSpread, regression_report, seed_spread
+from helpers.plots import plot_history, plot_predictions, plot_seed_spread
+from helpers.recipes import Recipe, build_model, predict, predictions_over_seeds, robust, train
+from helpers.reproducibility import setup_notebook
+from helpers.tables import format_table
+from helpers.windows import from_relative, split_sequence, to_3d, to_relative
+
+__all__ = [
+    "LayerParams",
+    "Recipe",
+    "SeedSpread",
+    "build_model",
+    "dense_param_count",
+    "format_table",
+    "from_relative",
+    "layer_param_table",
+    "lstm_param_count",
+    "plot_history",
+    "plot_predictions",
+    "plot_seed_spread",
+    "predict",
+    "predictions_over_seeds",
+    "regression_report",
+    "robust",
+    "seed_spread",
+    "setup_notebook",
+    "split_sequence",
+    "to_3d",
+    "to_relative",
+    "train",
+]

@@ -1,0 +1,81 @@
+"""Model analysis: parameter counts from the formulas, checked against what Keras reports."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from helpers._validation import check_int
+
+
+def lstm_param_count(input_dim: int, units: int) -> int:
+    """Weights of one ``keras.layers.LSTM``: four gates, each ``(input_dim + 1) * units + units**2``.
+
+    Each gate has a kernel ``(input_dim, units)``, a recurrent kernel ``(units, units)`` and a
+    bias ``(units,)``.
+
+    >>> lstm_param_count(input_dim=1, units=10)
+    480
+    """
+    input_dim = check_int(input_dim, "input_dim")
+    units = check_int(units, "units")
+    return 4 * ((input_dim + 1) * units + units**2)
+
+
+def dense_param_count(input_dim: int, units: int) -> int:
+    """Weights of one ``keras.layers.Dense``: a kernel ``(input_dim, units)`` plus a bias ``(units,)``.
+
+    >>> dense_param_count(input_dim=10, units=5)
+    55
+    """
+    input_dim = check_int(input_dim, "input_dim")
+    units = check_int(units, "units")
+    return (input_dim + 1) * units
+
+
+_FORMULAS = {"LSTM": lstm_param_count, "Dense": dense_param_count}
+
+
+class LayerParams(NamedTuple):
+    """One row of :func:`layer_param_table`."""
+
+    name: str
+    kind: str
+    input_dim: int
+    units: int
+    keras_count: int
+    formula_count: int | None
+
+
+def layer_param_table(model: Any) -> list[LayerParams]:
+    """List each layer's parameter count from Keras beside the count from the formula.
+
+    ``formula_count`` is ``None`` for layer types without a formula here. The model must be
+    built (for example started with ``keras.Input``).
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(10), keras.layers.Dense(1)])
+    >>> [(row.kind, row.keras_count, row.formula_count) for row in layer_param_table(model)]
+    [('LSTM', 480, 480), ('Dense', 11, 11)]
+    """
+    layers = getattr(model, "layers", None)
+    if layers is None:
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    if not getattr(model, "built", False):
+        raise ValueError("model must be built: start it with keras.Input(shape=...) or call it once")
+    rows = []
+    for layer in layers:
+        kind = type(layer).__name__
+        input_dim = int(layer.input.shape[-1])
+        units = int(getattr(layer, "units", 0))
+        formula = _FORMULAS.get(kind)
+        rows.append(
+            LayerParams(
+                name=layer.name,
+                kind=kind,
+                input_dim=input_dim,
+                units=units,
+                keras_count=int(layer.count_params()),
+                formula_count=formula(input_dim, units) if formula else None,
+            )
+        )
+    return rows

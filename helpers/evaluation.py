@@ -1,0 +1,90 @@
+"""Evaluation: regression metrics and how stable a result is across random seeds."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from sklearn import metrics
+
+from helpers._validation import as_finite_array
+
+
+def _paired(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
+    truth = as_finite_array(y_true, "y_true").astype(np.float64)
+    predicted = as_finite_array(y_pred, "y_pred").astype(np.float64)
+    if truth.ndim == 2 and truth.shape[1] == 1:
+        truth = truth[:, 0]
+    if predicted.ndim == 2 and predicted.shape[1] == 1:  # model.predict gives (n, 1)
+        predicted = predicted[:, 0]
+    if truth.shape != predicted.shape:
+        raise ValueError(
+            f"y_true and y_pred must have matching shapes, got {truth.shape} and {predicted.shape}"
+        )
+    if truth.ndim > 2:
+        raise ValueError(f"y_true must be 1-D or 2-D (samples, outputs), got shape {truth.shape}")
+    return truth, predicted
+
+
+def regression_report(y_true: object, y_pred: object) -> dict[str, float]:
+    """MSE, RMSE, MAE, R² and explained variance of predictions, computed by scikit-learn.
+
+    Accepts ``model.predict``'s ``(n, 1)`` output beside a flat ``y_true``. With several outputs
+    ``(n, k)`` each metric is the average over the outputs. R² needs at least two samples.
+
+    >>> report = regression_report([8, 9, 12, 14], [8, 9, 12, 13])
+    >>> {name: round(value, 3) for name, value in report.items()}
+    {'mse': 0.25, 'rmse': 0.5, 'mae': 0.25, 'r2': 0.956, 'explained_variance': 0.967}
+    """
+    truth, predicted = _paired(y_true, y_pred)
+    if len(truth) < 2:
+        raise ValueError(f"y_true must hold at least 2 samples for R², got {len(truth)}")
+    mse = metrics.mean_squared_error(truth, predicted)
+    return {
+        "mse": float(mse),
+        "rmse": float(np.sqrt(mse)),
+        "mae": float(metrics.mean_absolute_error(truth, predicted)),
+        "r2": float(metrics.r2_score(truth, predicted)),
+        "explained_variance": float(metrics.explained_variance_score(truth, predicted)),
+    }
+
+
+class SeedSpread(NamedTuple):
+    """How far the predictions of one recipe, trained with several seeds, land from the target."""
+
+    lowest: float
+    highest: float
+    median_abs_error: float
+    worst_abs_error: float
+    within_tolerance: int
+    runs: int
+
+
+def seed_spread(predictions: object, target: object, tolerance: float = 0.05) -> SeedSpread:
+    """Summarise predictions made by models trained with different seeds for one target.
+
+    ``predictions`` has one row per seed (a scalar or a vector per seed); a seed counts as
+    within tolerance when every output is within ``tolerance`` of ``target``.
+
+    >>> spread = seed_spread([13.9, 14.02, 15.3], target=14)
+    >>> spread.within_tolerance, round(spread.worst_abs_error, 2)
+    (1, 1.3)
+    """
+    if tolerance <= 0:
+        raise ValueError(f"tolerance must be > 0, got {tolerance}")
+    values = as_finite_array(predictions, "predictions").astype(np.float64)
+    goal = as_finite_array(target, "target").astype(np.float64)
+    per_seed = values.reshape(len(values), -1)
+    if per_seed.shape[1] != goal.size:
+        raise ValueError(
+            f"predictions must have {goal.size} value(s) per seed to match target, got shape {values.shape}"
+        )
+    errors = np.abs(per_seed - goal.reshape(1, -1)).max(axis=1)
+    return SeedSpread(
+        lowest=float(per_seed.min()),
+        highest=float(per_seed.max()),
+        median_abs_error=float(np.median(errors)),
+        worst_abs_error=float(errors.max()),
+        within_tolerance=int(np.sum(errors <= tolerance)),
+        runs=len(per_seed),
+    )

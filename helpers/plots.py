@@ -1,0 +1,109 @@
+"""Plots: loss curves, predictions against targets, and the spread of results over seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from helpers._validation import as_finite_array
+
+
+def _losses(history: Any) -> list[float]:
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping) or "loss" not in logs:
+        raise ValueError("history must be a keras History or a dict with a 'loss' list")
+    losses = as_finite_array(logs["loss"], "history['loss']").astype(float)
+    if losses.ndim != 1:
+        raise ValueError(f"history['loss'] must be a flat list, got shape {losses.shape}")
+    return losses.tolist()
+
+
+def plot_history(
+    history: Any, ax: Axes | None = None, title: str = "Training loss", mark_epoch: int | None = None
+) -> Axes:
+    """Plot the training loss per epoch on a log scale; ``mark_epoch`` (1-based) draws a line.
+
+    >>> ax = plot_history({"loss": [4.0, 1.0, 0.25]})
+    >>> ax.get_xlabel(), ax.get_yscale()
+    ('epoch', 'log')
+    """
+    losses = _losses(history)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = np.arange(1, len(losses) + 1)
+    ax.plot(epochs, losses, label="training loss (MSE)")
+    if mark_epoch is not None:
+        if not 1 <= mark_epoch <= len(losses):
+            raise ValueError(f"mark_epoch must be between 1 and {len(losses)}, got {mark_epoch}")
+        ax.axvline(mark_epoch, color="tab:red", linestyle="--", label=f"epoch {mark_epoch}")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (MSE, log scale)")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_predictions(
+    y_true: object, y_pred: object, ax: Axes | None = None, title: str = "Predictions against targets"
+) -> Axes:
+    """Scatter predictions against targets, with the diagonal a perfect model would sit on.
+
+    >>> ax = plot_predictions([8, 9, 12, 14], [8.1, 9.0, 11.5, 13.2])
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('target', 'prediction')
+    """
+    truth = as_finite_array(y_true, "y_true").astype(float).ravel()
+    predicted = as_finite_array(y_pred, "y_pred").astype(float).ravel()
+    if truth.shape != predicted.shape:
+        raise ValueError(f"y_true and y_pred must match in size, got {truth.size} and {predicted.size}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    low, high = min(truth.min(), predicted.min()), max(truth.max(), predicted.max())
+    ax.plot([low, high], [low, high], color="grey", linestyle=":", label="prediction = target")
+    ax.scatter(truth, predicted, color="tab:blue", zorder=3, label="model")
+    ax.set_xlabel("target")
+    ax.set_ylabel("prediction")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_seed_spread(
+    predictions_by_recipe: Mapping[str, object],
+    target: float,
+    tolerance: float = 0.05,
+    ax: Axes | None = None,
+    title: str = "Prediction per seed",
+) -> Axes:
+    """Plot each recipe's prediction for one target, one point per seed, with the tolerance band.
+
+    >>> ax = plot_seed_spread({"post": [11.9, 15.3], "ours": [14.0, 14.0]}, target=14)
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['post', 'ours']
+    """
+    if not predictions_by_recipe:
+        raise ValueError("predictions_by_recipe must name at least one recipe")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    ax.axhspan(
+        target - tolerance,
+        target + tolerance,
+        color="tab:green",
+        alpha=0.3,
+        label=f"target {target:g} ± {tolerance:g}",
+    )
+    for position, (name, values) in enumerate(predictions_by_recipe.items()):
+        points = as_finite_array(values, f"predictions_by_recipe[{name!r}]").astype(float).ravel()
+        jitter = np.linspace(-0.15, 0.15, len(points)) if len(points) > 1 else np.zeros(1)
+        ax.scatter(position + jitter, points, zorder=3)
+    ax.set_xticks(range(len(predictions_by_recipe)), list(predictions_by_recipe))
+    ax.set_xlim(-0.5, len(predictions_by_recipe) - 0.5)
+    ax.set_ylabel("prediction")
+    ax.set_title(title)
+    ax.legend(loc="best")
+    return ax

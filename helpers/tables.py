@@ -1,0 +1,38 @@
+"""Plain-text tables: readable in a notebook and stable under nbval's exact text comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def _cell(value: object, decimals: int) -> str:
+    if isinstance(value, float):
+        text = f"{value:.{decimals}f}"
+        return f"{0.0:.{decimals}f}" if text.lstrip("-").strip("0.") == "" else text
+    return "" if value is None else str(value)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decimals: int = 3) -> str:
+    """Render rows as an aligned text table; floats are rounded to ``decimals`` places.
+
+    A float that rounds to zero prints without a sign, so ``-0.0001`` cannot flip a stored output.
+
+    >>> print(format_table(["seed", "prediction"], [[0, 11.9351], [1, -0.00002]], decimals=2))
+    seed  prediction
+    ----  ----------
+       0       11.94
+       1        0.00
+    """
+    if not headers:
+        raise ValueError("headers must name at least one column")
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    texts = [[_cell(value, decimals) for value in row] for row in rows]
+    for number, row in enumerate(texts):
+        if len(row) != len(headers):
+            raise ValueError(f"rows[{number}] has {len(row)} values for {len(headers)} headers")
+    widths = [max(len(str(header)), *(len(row[i]) for row in texts)) for i, header in enumerate(headers)]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(t.rjust(w) for t, w in zip(row, widths, strict=True)) for row in texts]
+    return "\n".join(lines)

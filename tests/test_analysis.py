@@ -1,0 +1,61 @@
+import keras
+import pytest
+
+from helpers import dense_param_count, layer_param_table, lstm_param_count
+
+
+@pytest.mark.parametrize(("input_dim", "units"), [(1, 10), (1, 20), (20, 10), (3, 7)])
+def test_lstm_formula_matches_keras(input_dim, units):
+    layer = keras.layers.LSTM(units)
+    layer.build((None, 5, input_dim))
+    assert lstm_param_count(input_dim, units) == layer.count_params()
+
+
+@pytest.mark.parametrize(("input_dim", "units"), [(10, 5), (5, 1), (10, 2), (1, 1)])
+def test_dense_formula_matches_keras(input_dim, units):
+    layer = keras.layers.Dense(units)
+    layer.build((None, input_dim))
+    assert dense_param_count(input_dim, units) == layer.count_params()
+
+
+def test_posts_published_counts_by_hand():
+    assert lstm_param_count(1, 10) == 4 * ((1 + 1) * 10 + 10**2) == 480
+    assert lstm_param_count(1, 20) == 1760
+    assert lstm_param_count(20, 10) == 1240
+    assert dense_param_count(10, 1) == 11
+
+
+@pytest.mark.parametrize("function", [lstm_param_count, dense_param_count])
+@pytest.mark.parametrize(
+    ("args", "error"), [((0, 10), ValueError), ((1, -1), ValueError), ((1.0, 10), TypeError)]
+)
+def test_formulas_reject_bad_sizes(function, args, error):
+    with pytest.raises(error, match=r"input_dim|units"):
+        function(*args)
+
+
+def test_table_for_the_stacked_model_of_post_000():
+    model = keras.Sequential(
+        [
+            keras.Input((3, 1)),
+            keras.layers.LSTM(20, return_sequences=True),
+            keras.layers.LSTM(10),
+            keras.layers.Dense(1),
+            keras.layers.Dropout(0.1),
+        ]
+    )
+    rows = layer_param_table(model)
+    assert [(r.kind, r.input_dim, r.units, r.keras_count, r.formula_count) for r in rows] == [
+        ("LSTM", 1, 20, 1760, 1760),
+        ("LSTM", 20, 10, 1240, 1240),
+        ("Dense", 10, 1, 11, 11),
+        ("Dropout", 1, 0, 0, None),
+    ]
+    assert sum(r.keras_count for r in rows) == model.count_params() == 3011
+
+
+def test_table_rejects_unbuilt_models_and_non_models():
+    with pytest.raises(ValueError, match="model must be built"):
+        layer_param_table(keras.Sequential([keras.layers.Dense(1)]))
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        layer_param_table("not a model")

@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+from sklearn.metrics import (
+    explained_variance_score,
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+)
+
+from helpers import regression_report, seed_spread
+
+
+def test_matches_scikit_learn_on_post_002_targets():
+    y_true = [8, 9, 12, 14]
+    y_pred = np.array([[8.2], [9.1], [11.6], [13.1]])  # model.predict's (n, 1) shape
+    report = regression_report(y_true, y_pred)
+    flat = y_pred.ravel()
+    assert report["mse"] == pytest.approx(mean_squared_error(y_true, flat))
+    assert report["rmse"] == pytest.approx(np.sqrt(mean_squared_error(y_true, flat)))
+    assert report["mae"] == pytest.approx(mean_absolute_error(y_true, flat))
+    assert report["r2"] == pytest.approx(r2_score(y_true, flat))
+    assert report["explained_variance"] == pytest.approx(explained_variance_score(y_true, flat))
+
+
+def test_hand_computed_values_and_bias_separates_r2_from_explained_variance():
+    y_true = np.array([8.0, 9.0, 12.0, 14.0])
+    report = regression_report(y_true, y_true + 1.0)  # every prediction one too high
+    assert report["mse"] == pytest.approx(1.0)
+    assert report["mae"] == pytest.approx(1.0)
+    assert report["explained_variance"] == pytest.approx(1.0)  # blind to a constant bias
+    assert report["r2"] == pytest.approx(1 - 4.0 / 22.75)  # SS_res = 4, SS_tot = 22.75
+
+
+def test_constant_prediction_has_r2_zero_at_the_mean():
+    report = regression_report([8, 9, 12, 14], [10.75] * 4)
+    assert report["r2"] == pytest.approx(0.0)
+
+
+def test_two_outputs_are_averaged_like_scikit_learn():
+    y_true = np.array([[3, 5], [11, 13], [19, 21]])
+    y_pred = np.array([[3.5, 5.0], [10.0, 13.5], [19.0, 20.0]])
+    assert regression_report(y_true, y_pred)["r2"] == pytest.approx(r2_score(y_true, y_pred))
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "message"),
+    [
+        ([1, 2, 3], [1, 2], "matching shapes"),
+        ([1], [1], "at least 2 samples"),
+        ([1, np.nan], [1, 2], "y_true must not contain NaN"),
+        ([1, 2], [1, np.inf], "y_pred must not contain NaN"),
+        (["a", "b"], [1, 2], "y_true must hold numbers"),
+        (np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), "1-D or 2-D"),
+    ],
+)
+def test_report_rejects_bad_input(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        regression_report(y_true, y_pred)
+
+
+def test_seed_spread_counts_seeds_within_tolerance():
+    spread = seed_spread([[13.96], [14.04], [14.2], [11.9]], target=14)
+    assert spread.runs == 4
+    assert spread.within_tolerance == 2
+    assert spread.lowest == pytest.approx(11.9)
+    assert spread.highest == pytest.approx(14.2)
+    assert spread.worst_abs_error == pytest.approx(2.1)
+    assert spread.median_abs_error == pytest.approx((0.04 + 0.2) / 2)
+
+
+def test_seed_spread_uses_the_worse_output_of_two():
+    spread = seed_spread([[103.0, 105.2], [103.01, 104.99]], target=[103, 105])
+    assert spread.within_tolerance == 1
+    assert spread.worst_abs_error == pytest.approx(0.2)
+
+
+def test_seed_spread_rejects_bad_input():
+    with pytest.raises(ValueError, match="tolerance must be > 0"):
+        seed_spread([14.0], target=14, tolerance=0)
+    with pytest.raises(ValueError, match="2 value\\(s\\) per seed"):
+        seed_spread([14.0, 14.1], target=[103, 105])

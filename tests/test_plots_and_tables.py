@@ -1,0 +1,62 @@
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import format_table, plot_history, plot_predictions, plot_seed_spread
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_plot_history_draws_every_epoch_and_the_mark():
+    ax = plot_history({"loss": [4.0, 2.0, 1.0, 0.5]}, mark_epoch=3, title="loss")
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+    assert list(line.get_ydata()) == [4.0, 2.0, 1.0, 0.5]
+    assert list(ax.get_lines()[1].get_xdata()) == [3, 3]
+    assert ax.get_title() == "loss" and ax.get_ylabel().startswith("loss")
+
+
+def test_plot_history_rejects_bad_input():
+    with pytest.raises(ValueError, match="'loss'"):
+        plot_history({"accuracy": [1.0]})
+    with pytest.raises(ValueError, match="mark_epoch must be between 1 and 2"):
+        plot_history({"loss": [1.0, 0.5]}, mark_epoch=5)
+    with pytest.raises(ValueError, match="NaN"):
+        plot_history({"loss": [1.0, float("nan")]})
+
+
+def test_plot_predictions_points_and_labels():
+    ax = plot_predictions([8, 9], [[8.5], [9.5]])
+    assert ax.collections[0].get_offsets().tolist() == [[8, 8.5], [9, 9.5]]
+    with pytest.raises(ValueError, match="must match in size"):
+        plot_predictions([1, 2, 3], [1, 2])
+
+
+def test_plot_seed_spread_one_column_per_recipe():
+    ax = plot_seed_spread({"post": [11.9, 13.5, 15.3], "ours": [14.0, 14.0, 14.0]}, target=14)
+    assert [c.get_offsets()[:, 1].tolist() for c in ax.collections[-2:]] == [
+        [11.9, 13.5, 15.3],
+        [14.0, 14.0, 14.0],
+    ]
+    with pytest.raises(ValueError, match="at least one recipe"):
+        plot_seed_spread({}, target=14)
+
+
+def test_format_table_aligns_rounds_and_drops_negative_zero():
+    text = format_table(["recipe", "error"], [["post", 2.06498], ["ours", -0.0000004]], decimals=3)
+    assert text.splitlines() == [
+        "recipe  error",
+        "------  -----",
+        "  post  2.065",
+        "  ours  0.000",
+    ]
+
+
+def test_format_table_rejects_bad_rows():
+    with pytest.raises(ValueError, match=r"rows\[0\] has 1 values for 2 headers"):
+        format_table(["a", "b"], [[1]])
+    with pytest.raises(ValueError, match="headers must name"):
+        format_table([], [])

@@ -1,0 +1,98 @@
+import keras
+import numpy as np
+import pytest
+
+from helpers import Recipe, build_model, predict, predictions_over_seeds, robust, train
+
+X = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]
+Y = [2, 5, 8, 11]
+POST_1 = Recipe(lstm_units=(10,), dense_units=(5, 1))
+
+
+def test_build_model_reproduces_the_posts_architectures():
+    assert [layer.count_params() for layer in build_model(POST_1, 3).layers] == [480, 55, 6]
+    stacked = build_model(Recipe(lstm_units=(20, 10), dense_units=(2,)), 4)
+    assert stacked.layers[0].return_sequences and not stacked.layers[1].return_sequences
+    assert stacked.count_params() == 3022
+    assert stacked.layers[0].activation is keras.activations.relu
+
+
+def test_same_seed_gives_identical_model_and_matches_plain_keras():
+    recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=3)
+    first, _ = train(recipe, X, Y, seed=3)
+    again, _ = train(recipe, X, Y, seed=3)
+    for a, b in zip(first.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+    keras.utils.set_random_seed(3)
+    plain = keras.Sequential(
+        [keras.Input((3, 1)), keras.layers.LSTM(4, activation="relu"), keras.layers.Dense(1)]
+    )
+    plain.compile(optimizer="adam", loss="mse")
+    plain.fit(
+        np.array(X, dtype="float32")[..., None],
+        np.array(Y, dtype="float32"),
+        epochs=3,
+        batch_size=1,
+        verbose=0,
+    )
+    query = [[13, 14, 15]]
+    np.testing.assert_allclose(
+        predict(recipe, first, query), plain.predict(np.array(query)[..., None], verbose=0), rtol=1e-6
+    )
+
+
+def test_robust_recipe_learns_the_post_1_task_and_extrapolates():
+    recipe = robust(POST_1)
+    model, history = train(recipe, X, Y, seed=0)
+    assert len(history.history["loss"]) == recipe.epochs
+    predictions = predict(recipe, model, [[13, 14, 15], [1001, 1002, 1003]])
+    np.testing.assert_allclose(predictions[:, 0], [14, 1002], atol=0.05)
+
+
+def test_early_stopping_and_restore_best_weights_are_applied():
+    recipe = Recipe(
+        lstm_units=(4,),
+        dense_units=(1,),
+        epochs=500,
+        early_stopping_patience=2,
+        learning_rate=0.5,
+        restore_best_weights=True,
+    )
+    _, history = train(recipe, X, Y, seed=0)
+    assert len(history.history["loss"]) < 500
+
+
+def test_predictions_over_seeds_shape_and_seed_dependence():
+    recipe = Recipe(lstm_units=(4,), dense_units=(2,), epochs=2)
+    y_two = [[2, 3], [5, 6], [8, 9], [11, 12]]
+    predictions = predictions_over_seeds(recipe, X, y_two, [[13, 14, 15]], seeds=[0, 1])
+    assert predictions.shape == (2, 1, 2)
+    assert not np.allclose(predictions[0], predictions[1])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"lstm_units": (), "dense_units": (1,)}, ValueError, "lstm_units must be a non-empty tuple"),
+        ({"lstm_units": [10], "dense_units": (1,)}, ValueError, "lstm_units must be a non-empty tuple"),
+        ({"lstm_units": (0,), "dense_units": (1,)}, ValueError, "lstm_units entry must be >= 1"),
+        ({"lstm_units": (10,), "dense_units": (1,), "activation": "sigmoid"}, ValueError, "activation"),
+        ({"lstm_units": (10,), "dense_units": (1,), "epochs": 0}, ValueError, "epochs must be >= 1"),
+        ({"lstm_units": (10,), "dense_units": (1,), "learning_rate": 0}, ValueError, "learning_rate"),
+        ({"lstm_units": (10,), "dense_units": (1,), "steps_per_epoch": 5}, ValueError, "full-batch"),
+        ({"lstm_units": (10,), "dense_units": (1,), "batch_size": 1.5}, TypeError, "batch_size"),
+    ],
+)
+def test_recipe_rejects_bad_settings(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        Recipe(**kwargs)
+
+
+def test_train_and_seeds_reject_bad_input():
+    with pytest.raises(ValueError, match="y must have one row per window"):
+        train(POST_1, X, [1, 2], seed=0)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        train(POST_1, X, Y, seed=-1)
+    with pytest.raises(ValueError, match="seeds must name at least one seed"):
+        predictions_over_seeds(POST_1, X, Y, [[1, 2, 3]], seeds=[])

@@ -1,0 +1,107 @@
+import numpy as np
+import pytest
+
+from helpers import from_relative, split_sequence, to_3d, to_relative
+
+
+def reference_split_sequence(sequence, n_steps_in, n_steps_out):
+    """The loop from the well-known LSTM forecasting tutorials, written independently."""
+    X, y = [], []
+    for i in range(len(sequence)):
+        end_ix = i + n_steps_in
+        out_end_ix = end_ix + n_steps_out
+        if out_end_ix > len(sequence):
+            break
+        X.append(sequence[i:end_ix])
+        y.append(sequence[end_ix] if n_steps_out == 1 else sequence[end_ix:out_end_ix])
+    return np.array(X), np.array(y)
+
+
+def test_post_002_windows_by_hand():
+    X, y = split_sequence([1, 2, 3, 4, 5, 6, 7, 8], n_steps=3)
+    assert X.tolist() == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]]
+    assert y.tolist() == [4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("n_steps", [1, 2, 3, 5])
+@pytest.mark.parametrize("n_out", [1, 2, 3])
+def test_matches_tutorial_loop(n_steps, n_out):
+    sequence = [10, 20, 30, 40, 50, 60, 70, 80, 90]
+    X, y = split_sequence(sequence, n_steps, n_out)
+    X_ref, y_ref = reference_split_sequence(sequence, n_steps, n_out)
+    np.testing.assert_array_equal(X, X_ref)
+    np.testing.assert_array_equal(y, y_ref)
+    assert y.shape == ((len(X),) if n_out == 1 else (len(X), n_out))
+
+
+def test_windows_do_not_share_memory_with_input():
+    series = np.arange(6.0)
+    X, _ = split_sequence(series, 3)
+    X[0, 0] = 99
+    assert series[0] == 0
+
+
+def test_shortest_valid_sequence_gives_one_window():
+    X, y = split_sequence([1, 2, 3, 4], n_steps=2, n_out=2)
+    assert X.tolist() == [[1, 2]] and y.tolist() == [[3, 4]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"sequence": [1, 2, 3], "n_steps": 3}, ValueError, "too short"),
+        ({"sequence": [1, 2, 3], "n_steps": 0}, ValueError, "n_steps must be >= 1"),
+        ({"sequence": [1, 2, 3], "n_steps": 1, "n_out": 0}, ValueError, "n_out must be >= 1"),
+        ({"sequence": [1, 2, 3], "n_steps": 1.5}, TypeError, "n_steps must be an int"),
+        ({"sequence": [1, 2, 3], "n_steps": True}, TypeError, "n_steps must be an int"),
+        ({"sequence": [1, np.nan, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
+        ({"sequence": [1, np.inf, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
+        ({"sequence": ["a", "b", "c"], "n_steps": 1}, ValueError, "must hold numbers"),
+        ({"sequence": [[1, 2], [3, 4]], "n_steps": 1}, ValueError, "must be 1-D"),
+        ({"sequence": [], "n_steps": 1}, ValueError, "must not be empty"),
+    ],
+)
+def test_split_sequence_rejects_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        split_sequence(**kwargs)
+
+
+def test_to_3d_adds_feature_axis_and_passes_3d_through():
+    x = np.array([[1, 2, 3], [4, 5, 6]])
+    assert to_3d(x).shape == (2, 3, 1)
+    np.testing.assert_array_equal(to_3d(x)[:, :, 0], x)
+    three_d = np.zeros((4, 3, 2))
+    assert to_3d(three_d) is three_d
+
+
+@pytest.mark.parametrize("bad", [[1, 2, 3], np.zeros((1, 2, 3, 4))])
+def test_to_3d_rejects_other_ranks(bad):
+    with pytest.raises(ValueError, match=r"x must be 2-D \(samples, timesteps\) or 3-D"):
+        to_3d(bad)
+
+
+def test_relative_round_trip_and_shift_invariance():
+    x = np.array([[1, 2, 3], [13, 14, 15], [1001, 1002, 1003]])
+    y = np.array([2, 14, 1002])
+    x_rel, y_rel = to_relative(x, y)
+    assert x_rel.tolist() == [[-2, -1, 0]] * 3
+    assert y_rel.tolist() == [-1, -1, -1]
+    np.testing.assert_array_equal(from_relative(x, y_rel), y)
+
+
+def test_relative_keeps_3d_shape_and_handles_two_outputs():
+    x = to_3d([[1, 3, 5, 7], [101, 103, 105, 107]])
+    x_rel, y_rel = to_relative(x, [[3, 5], [103, 105]])
+    assert x_rel.shape == (2, 4, 1)
+    assert y_rel.tolist() == [[-4, -2], [-4, -2]]
+    assert from_relative(x, y_rel).tolist() == [[3, 5], [103, 105]]
+    assert from_relative(x, [[-4.0], [-4.0]]).tolist() == [[3.0], [103.0]]
+
+
+def test_relative_rejects_mismatched_lengths_and_multivariate_windows():
+    with pytest.raises(ValueError, match="y must have one row per window"):
+        to_relative([[1, 2, 3]], [2, 3])
+    with pytest.raises(ValueError, match="y_rel must have shape"):
+        from_relative([[1, 2, 3]], [2, 3])
+    with pytest.raises(ValueError, match="x must be univariate"):
+        to_relative(np.zeros((2, 3, 2)))
