@@ -5,11 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
-# Matplotlib draws off-screen when a notebook runs headless; Jupyter uses its own paths.
-export MPLBACKEND := Agg
+# Jupyter's own paths (silences a deprecation notice); no debugger file checks in kernels.
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval --nbval-current-env
 EXECUTE := $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.kernel_name=python3
 
@@ -24,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 lab: $(STAMP)
-	unset MPLBACKEND; $(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests helpers notebooks $(NBVAL)
@@ -45,7 +44,7 @@ refresh: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/ruff format --check helpers tests
+	$(BIN)/ruff format --check helpers tests notebooks
 
 clean:
 	rm -rf build $(VENV)

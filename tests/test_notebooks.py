@@ -52,6 +52,6 @@ def test_opens_with_title_setup_and_ends_with_summary_and_exercises(path):
     notebook, _ = code_cells(path)
     markdown = [("".join(c["source"])) for c in notebook["cells"] if c["cell_type"] == "markdown"]
     assert markdown[0].startswith("# ")
-    assert any(text.startswith("## Setup") for text in markdown)
-    assert any(text.startswith("## Summary") for text in markdown)
-    assert any(text.startswith("## Exercises") for text in markdown)
+    headings = re.findall(r"^## (\w+)", "\n".join(markdown), flags=re.MULTILINE)
+    assert headings[0] == "Setup"
+    assert headings[-2:] == ["Summary", "Exercises"]
