@@ -40,7 +40,7 @@ run: $(STAMP)
 	$(BIN)/jupyter nbconvert --to html --output-dir build build/*.ipynb
 
 refresh: $(STAMP)
-	$(EXECUTE) --to notebook --inplace $(NOTEBOOKS)
+	$(EXECUTE) --ExecutePreprocessor.record_timing=False --to notebook --inplace $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks

@@ -8,15 +8,25 @@ from helpers.evaluation import SeedSpread, regression_report, seed_spread
 from helpers.plots import plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import Recipe, build_model, predict, predictions_over_seeds, robust, train
 from helpers.reproducibility import setup_notebook
-from helpers.tables import format_table
-from helpers.windows import from_relative, split_sequence, to_3d, to_relative
+from helpers.tables import format_spreads, format_table
+from helpers.windows import (
+    LabelCheck,
+    find_label_outliers,
+    from_relative,
+    split_sequence,
+    to_3d,
+    to_relative,
+)
 
 __all__ = [
+    "LabelCheck",
     "LayerParams",
     "Recipe",
     "SeedSpread",
     "build_model",
     "dense_param_count",
+    "find_label_outliers",
+    "format_spreads",
     "format_table",
     "from_relative",
     "layer_param_table",

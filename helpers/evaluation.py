@@ -58,6 +58,7 @@ class SeedSpread(NamedTuple):
     worst_abs_error: float
     within_tolerance: int
     runs: int
+    tolerance: float
 
 
 def seed_spread(predictions: object, target: object, tolerance: float = 0.05) -> SeedSpread:
@@ -87,4 +88,5 @@ def seed_spread(predictions: object, target: object, tolerance: float = 0.05) ->
         worst_abs_error=float(errors.max()),
         within_tolerance=int(np.sum(errors <= tolerance)),
         runs=len(per_seed),
+        tolerance=float(tolerance),
     )

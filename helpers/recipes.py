@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import keras
 
 _ACTIVATIONS = ("relu", "tanh")
+_PIPELINES = ("tf.data", "numpy")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Recipe:
     ``steps_per_epoch`` packs that many steps into one Keras epoch, because Keras' fixed
     cost per epoch is far larger than one step on a handful of windows.
     ``early_stopping_patience``: ``EarlyStopping(monitor="loss")`` as in the posts, or ``None``.
+    ``pipeline``: ``"tf.data"`` (default) feeds the same batches, reshuffled every epoch, through
+    one persistent ``tf.data`` pipeline and runs a whole epoch per call, several times faster
+    than ``"numpy"``, which is ``model.fit(x, y, batch_size=...)`` exactly as the posts wrote it.
+    Both train the same model the same way; only the random shuffle order differs.
 
     >>> Recipe(lstm_units=(10,), dense_units=(5, 1)).activation
     'relu'
@@ -49,6 +54,7 @@ class Recipe:
     learning_rate: float = 0.001
     early_stopping_patience: int | None = None
     restore_best_weights: bool = False
+    pipeline: str = "tf.data"
 
     def __post_init__(self) -> None:
         for field in ("lstm_units", "dense_units"):
@@ -69,6 +75,10 @@ class Recipe:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
         if self.early_stopping_patience is not None:
             check_int(self.early_stopping_patience, "early_stopping_patience")
+        if self.pipeline not in _PIPELINES:
+            raise ValueError(f"pipeline must be one of {_PIPELINES}, got {self.pipeline!r}")
+        if self.pipeline == "numpy" and self.batch_size is None:
+            raise ValueError('pipeline="numpy" needs a batch_size; full batch uses "tf.data"')
 
 
 def robust(recipe: Recipe) -> Recipe:
@@ -123,6 +133,21 @@ def _training_arrays(recipe: Recipe, x: object, y: object) -> tuple[np.ndarray, 
     return windows.astype(np.float32), np.asarray(targets, dtype=np.float32)
 
 
+def _batches(recipe: Recipe, windows: np.ndarray, targets: np.ndarray, seed: int) -> tuple[Any, int]:
+    """An endless ``tf.data`` stream of the recipe's batches, and how many make one epoch."""
+    import tensorflow as tf
+
+    if recipe.batch_size is None:
+        return tf.data.Dataset.from_tensors((windows, targets)).repeat(), recipe.steps_per_epoch
+    batches = (
+        tf.data.Dataset.from_tensor_slices((windows, targets))
+        .shuffle(len(windows), seed=seed, reshuffle_each_iteration=True)
+        .batch(recipe.batch_size)
+        .repeat()
+    )
+    return batches, -(-len(windows) // recipe.batch_size)
+
+
 def train(recipe: Recipe, x: object, y: object, seed: int) -> tuple[keras.Model, keras.callbacks.History]:
     """Seed everything, build the recipe's model, and train it on windows ``x`` and targets ``y``.
 
@@ -134,13 +159,11 @@ def train(recipe: Recipe, x: object, y: object, seed: int) -> tuple[keras.Model,
     2
     """
     import keras
-    import tensorflow as tf
 
     seed = check_int(seed, "seed", minimum=0)
     windows, targets = _training_arrays(recipe, x, y)
     keras.utils.set_random_seed(seed)
     model = build_model(recipe, timesteps=windows.shape[1], features=windows.shape[2])
-    model.compile(optimizer=keras.optimizers.Adam(recipe.learning_rate), loss="mse")
     callbacks = []
     if recipe.early_stopping_patience is not None:
         callbacks.append(
@@ -150,15 +173,25 @@ def train(recipe: Recipe, x: object, y: object, seed: int) -> tuple[keras.Model,
                 restore_best_weights=recipe.restore_best_weights,
             )
         )
-    if recipe.batch_size is None:
-        full_batches = tf.data.Dataset.from_tensors((windows, targets)).repeat(recipe.steps_per_epoch)
-        history = model.fit(full_batches, epochs=recipe.epochs, verbose=0, callbacks=callbacks, shuffle=False)
-    else:
+    optimizer = keras.optimizers.Adam(recipe.learning_rate)
+    if recipe.pipeline == "numpy":
+        model.compile(optimizer=optimizer, loss="mse")
         history = model.fit(
             windows,
             targets,
             epochs=recipe.epochs,
             batch_size=recipe.batch_size,
+            verbose=0,
+            callbacks=callbacks,
+        )
+    else:
+        batches, steps = _batches(recipe, windows, targets, seed)
+        model.compile(optimizer=optimizer, loss="mse", steps_per_execution=steps)
+        history = model.fit(
+            batches,
+            epochs=recipe.epochs,
+            steps_per_epoch=steps,
+            shuffle=False,  # the pipeline reshuffles every epoch itself
             verbose=0,
             callbacks=callbacks,
         )

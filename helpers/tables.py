@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from helpers.evaluation import SeedSpread
 
 
 def _cell(value: object, decimals: int) -> str:
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         text = f"{value:.{decimals}f}"
         return f"{0.0:.{decimals}f}" if text.lstrip("-").strip("0.") == "" else text
-    return "" if value is None else str(value)
+    return "" if value is None else str(value.item() if isinstance(value, np.generic) else value)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decimals: int = 3) -> str:
@@ -36,3 +40,33 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decim
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(t.rjust(w) for t, w in zip(row, widths, strict=True)) for row in texts]
     return "\n".join(lines)
+
+
+def format_spreads(spreads: Mapping[str, SeedSpread], decimals: int = 3) -> str:
+    """Render named :class:`SeedSpread` results as one table, a row per name.
+
+    >>> from helpers.evaluation import seed_spread
+    >>> print(format_spreads({"post": seed_spread([11.9, 15.3], 14), "ours": seed_spread([14.0, 14.0], 14)}))
+          lowest  highest  median error  worst error  within ±0.05
+    ----  ------  -------  ------------  -----------  ------------
+    post  11.900   15.300         1.700        2.100        0 of 2
+    ours  14.000   14.000         0.000        0.000        2 of 2
+    """
+    if not spreads:
+        raise ValueError("spreads must name at least one result")
+    tolerances = {spread.tolerance for spread in spreads.values()}
+    if len(tolerances) != 1:
+        raise ValueError(f"spreads must share one tolerance, got {sorted(tolerances)}")
+    rows = [
+        [
+            name,
+            s.lowest,
+            s.highest,
+            s.median_abs_error,
+            s.worst_abs_error,
+            f"{s.within_tolerance} of {s.runs}",
+        ]
+        for name, s in spreads.items()
+    ]
+    headers = ["", "lowest", "highest", "median error", "worst error", f"within ±{tolerances.pop():g}"]
+    return format_table(headers, rows, decimals=decimals)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from helpers._validation import as_finite_array, check_int
@@ -100,3 +102,44 @@ def from_relative(x: object, y_rel: object) -> np.ndarray:
             f"y_rel must have shape ({len(last)},) or ({len(last)}, n_out), got {predictions.shape}"
         )
     return predictions + (last if predictions.ndim == 1 else last[:, np.newaxis])
+
+
+class LabelCheck(NamedTuple):
+    """Result of :func:`find_label_outliers`."""
+
+    positions: tuple[int, ...]
+    outliers: np.ndarray
+
+
+def find_label_outliers(x: object, y: object) -> LabelCheck:
+    """Find the windows whose labels break the rule that most labels follow.
+
+    The rule looked for: each output copies one position of its window (the middle value, say).
+    For every output, ``positions`` gives the window position that most labels equal, and
+    ``outliers`` the indices of the windows whose labels do not equal theirs. If no position is
+    matched by more than half of the labels, there is no such rule and a ``ValueError`` says so.
+
+    >>> check = find_label_outliers([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], [2, 5, 8, 1])
+    >>> check.positions, check.outliers.tolist()
+    ((1,), [3])
+    """
+    windows = as_finite_array(x, "x")
+    if windows.ndim != 2:
+        raise ValueError(f"x must be 2-D (samples, timesteps), got shape {windows.shape}")
+    labels = as_finite_array(y, "y")
+    if labels.ndim == 1:
+        labels = labels[:, np.newaxis]
+    if labels.ndim != 2 or len(labels) != len(windows):
+        raise ValueError(
+            f"y must have one label (or row of labels) per window: shape {np.shape(y)} "
+            f"for {len(windows)} windows"
+        )
+    positions, broken = [], np.zeros(len(windows), dtype=bool)
+    for output in range(labels.shape[1]):
+        copies = windows == labels[:, [output]]
+        position = int(np.argmax(copies.sum(axis=0)))
+        if copies[:, position].sum() * 2 <= len(windows):
+            raise ValueError(f"no window position matches more than half of the labels of output {output}")
+        positions.append(position)
+        broken |= ~copies[:, position]
+    return LabelCheck(positions=tuple(positions), outliers=np.flatnonzero(broken))

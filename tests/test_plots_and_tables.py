@@ -1,7 +1,15 @@
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
-from helpers import format_table, plot_history, plot_predictions, plot_seed_spread
+from helpers import (
+    format_spreads,
+    format_table,
+    plot_history,
+    plot_predictions,
+    plot_seed_spread,
+    seed_spread,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +61,23 @@ def test_format_table_aligns_rounds_and_drops_negative_zero():
         "  post  2.065",
         "  ours  0.000",
     ]
+
+
+def test_format_table_rounds_numpy_scalars_like_floats():
+    text = format_table(["a", "b"], [[np.int64(3), np.float32(3.9459417)]], decimals=2)
+    assert text.splitlines()[-1] == "3  3.95"
+
+
+def test_format_spreads_one_row_per_name_and_one_tolerance():
+    text = format_spreads({"post": seed_spread([11.9, 15.3], 14), "ours": seed_spread([14.0], 14)})
+    lines = text.splitlines()
+    assert lines[0].split() == ["lowest", "highest", "median", "error", "worst", "error", "within", "±0.05"]
+    assert lines[2].split() == ["post", "11.900", "15.300", "1.700", "2.100", "0", "of", "2"]
+    assert lines[3].split()[-3:] == ["1", "of", "1"]
+    with pytest.raises(ValueError, match="share one tolerance"):
+        format_spreads({"a": seed_spread([1.0], 1, tolerance=0.1), "b": seed_spread([1.0], 1)})
+    with pytest.raises(ValueError, match="at least one result"):
+        format_spreads({})
 
 
 def test_format_table_rejects_bad_rows():

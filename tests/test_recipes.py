@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import Recipe, build_model, predict, predictions_over_seeds, robust, train
+from helpers.recipes import _batches
 
 X = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]
 Y = [2, 5, 8, 11]
@@ -17,12 +18,20 @@ def test_build_model_reproduces_the_posts_architectures():
     assert stacked.layers[0].activation is keras.activations.relu
 
 
-def test_same_seed_gives_identical_model_and_matches_plain_keras():
-    recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=3)
+@pytest.mark.parametrize("pipeline", ["tf.data", "numpy"])
+def test_same_seed_gives_identical_model(pipeline):
+    recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=3, pipeline=pipeline)
     first, _ = train(recipe, X, Y, seed=3)
     again, _ = train(recipe, X, Y, seed=3)
+    other, _ = train(recipe, X, Y, seed=4)
     for a, b in zip(first.get_weights(), again.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first.get_weights()[0], other.get_weights()[0])
+
+
+def test_numpy_pipeline_is_the_posts_plain_keras_code():
+    recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=3, pipeline="numpy")
+    first, _ = train(recipe, X, Y, seed=3)
 
     keras.utils.set_random_seed(3)
     plain = keras.Sequential(
@@ -40,6 +49,26 @@ def test_same_seed_gives_identical_model_and_matches_plain_keras():
     np.testing.assert_allclose(
         predict(recipe, first, query), plain.predict(np.array(query)[..., None], verbose=0), rtol=1e-6
     )
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_tf_data_epoch_visits_every_window_once_in_a_new_order(batch_size):
+    recipe = Recipe(lstm_units=(4,), dense_units=(1,), batch_size=batch_size)
+    windows, targets = np.arange(10.0).reshape(5, 2, 1), np.arange(5.0)
+    batches, steps = _batches(recipe, windows, targets, seed=0)
+    assert steps == -(-5 // batch_size)
+    epochs = [[], []]
+    for index, (_, batch_targets) in enumerate(batches.take(2 * steps)):
+        epochs[index // steps] += batch_targets.numpy().tolist()
+    assert sorted(epochs[0]) == sorted(epochs[1]) == [0, 1, 2, 3, 4]
+    assert epochs[0] != epochs[1]
+
+
+def test_full_batch_steps_see_all_windows():
+    recipe = robust(POST_1)
+    batches, steps = _batches(recipe, np.zeros((4, 3, 1)), np.arange(4.0), seed=0)
+    assert steps == recipe.steps_per_epoch
+    assert [t.numpy().tolist() for _, t in batches.take(2)] == [[0, 1, 2, 3]] * 2
 
 
 def test_robust_recipe_learns_the_post_1_task_and_extrapolates():
@@ -82,6 +111,12 @@ def test_predictions_over_seeds_shape_and_seed_dependence():
         ({"lstm_units": (10,), "dense_units": (1,), "learning_rate": 0}, ValueError, "learning_rate"),
         ({"lstm_units": (10,), "dense_units": (1,), "steps_per_epoch": 5}, ValueError, "full-batch"),
         ({"lstm_units": (10,), "dense_units": (1,), "batch_size": 1.5}, TypeError, "batch_size"),
+        ({"lstm_units": (10,), "dense_units": (1,), "pipeline": "pandas"}, ValueError, "pipeline must be"),
+        (
+            {"lstm_units": (10,), "dense_units": (1,), "pipeline": "numpy", "batch_size": None},
+            ValueError,
+            "needs a batch_size",
+        ),
     ],
 )
 def test_recipe_rejects_bad_settings(kwargs, error, message):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers import from_relative, split_sequence, to_3d, to_relative
+from helpers import find_label_outliers, from_relative, split_sequence, to_3d, to_relative
 
 
 def reference_split_sequence(sequence, n_steps_in, n_steps_out):
@@ -105,3 +105,33 @@ def test_relative_rejects_mismatched_lengths_and_multivariate_windows():
         from_relative([[1, 2, 3]], [2, 3])
     with pytest.raises(ValueError, match="x must be univariate"):
         to_relative(np.zeros((2, 3, 2)))
+
+
+POST_000_IMPL_2_X = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12], [13, 14, 15], [16, 17, 18],
+                     [19, 20, 21], [22, 23, 24], [25, 26, 27], [28, 29, 30], [50, 51, 52],
+                     [60, 61, 62], [63, 64, 65]]  # fmt: skip
+
+
+def test_label_check_finds_the_posts_wrong_label():
+    y = [2, 5, 8, 1, 14, 17, 20, 23, 26, 29, 51, 61, 64]
+    check = find_label_outliers(POST_000_IMPL_2_X, y)
+    assert check.positions == (1,)
+    assert check.outliers.tolist() == [3]
+
+
+def test_label_check_passes_clean_two_output_labels_and_flags_either_output():
+    x = np.array([[1, 3, 5, 7], [9, 11, 13, 15], [17, 19, 21, 23], [25, 27, 29, 31]])
+    y = x[:, 1:3].copy()
+    check = find_label_outliers(x, y)
+    assert check.positions == (1, 2) and check.outliers.tolist() == []
+    y[2, 1] = 0
+    assert find_label_outliers(x, y).outliers.tolist() == [2]
+
+
+def test_label_check_rejects_labels_without_a_rule_and_bad_shapes():
+    with pytest.raises(ValueError, match="no window position matches more than half"):
+        find_label_outliers([[1, 2, 3], [2, 3, 4]], [4, 5])  # labels are the next value
+    with pytest.raises(ValueError, match=r"one label .* per window"):
+        find_label_outliers([[1, 2, 3], [2, 3, 4]], [2])
+    with pytest.raises(ValueError, match="x must be 2-D"):
+        find_label_outliers([1, 2, 3], [2])
