@@ -12,7 +12,7 @@ NBVAL := --nbval --nbval-current-env
 EXECUTE := $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.kernel_name=python3
 
-.PHONY: setup lab test unit nbval run refresh lint clean
+.PHONY: setup lab test unit nbval run refresh lint bench clean
 
 setup: $(STAMP)
 
@@ -43,8 +43,13 @@ refresh: $(STAMP)
 	$(EXECUTE) --ExecutePreprocessor.record_timing=False --to notebook --inplace $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/ruff format --check helpers tests notebooks
+	$(BIN)/ruff check helpers tests notebooks benchmarks
+	$(BIN)/ruff format --check helpers tests notebooks benchmarks
+
+# The posts' recipes against ours, and notebook wall times: writes benchmarks/results.{md,png}.
+# BENCH_ARGS=--quick for a smoke run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build $(VENV)

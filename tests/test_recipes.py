@@ -1,3 +1,5 @@
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -16,6 +18,16 @@ def test_build_model_reproduces_the_posts_architectures():
     assert stacked.layers[0].return_sequences and not stacked.layers[1].return_sequences
     assert stacked.count_params() == 3022
     assert stacked.layers[0].activation is keras.activations.relu
+
+
+def test_unrolled_lstm_computes_the_same_function():
+    recipe = Recipe(lstm_units=(6, 3), dense_units=(2,))
+    looped = build_model(recipe, timesteps=4)
+    unrolled = build_model(dataclasses.replace(recipe, unroll=True), timesteps=4)
+    assert unrolled.layers[0].unroll and not looped.layers[0].unroll
+    unrolled.set_weights(looped.get_weights())
+    windows = np.random.default_rng(0).normal(size=(5, 4, 1)).astype("float32")
+    np.testing.assert_allclose(unrolled(windows), looped(windows), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("pipeline", ["tf.data", "numpy"])
