@@ -4,11 +4,11 @@ Importing this package does not start TensorFlow; :func:`setup_notebook` does, q
 """
 
 from helpers.analysis import LayerParams, dense_param_count, layer_param_table, lstm_param_count
-from helpers.evaluation import SeedSpread, regression_report, seed_spread
+from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_spreads
 from helpers.plots import plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import Recipe, build_model, predict, predictions_over_seeds, robust, train
 from helpers.reproducibility import setup_notebook
-from helpers.tables import format_spreads, format_table
+from helpers.tables import format_param_table, format_spreads, format_table
 from helpers.windows import (
     LabelCheck,
     find_label_outliers,
@@ -26,6 +26,7 @@ __all__ = [
     "build_model",
     "dense_param_count",
     "find_label_outliers",
+    "format_param_table",
     "format_spreads",
     "format_table",
     "from_relative",
@@ -39,6 +40,7 @@ __all__ = [
     "regression_report",
     "robust",
     "seed_spread",
+    "seed_spreads",
     "setup_notebook",
     "split_sequence",
     "to_3d",

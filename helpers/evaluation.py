@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -90,3 +91,28 @@ def seed_spread(predictions: object, target: object, tolerance: float = 0.05) ->
         runs=len(per_seed),
         tolerance=float(tolerance),
     )
+
+
+def seed_spreads(
+    predictions: Mapping[str, object], targets: Mapping[str, object], tolerance: float = 0.05
+) -> dict[str, SeedSpread]:
+    """:func:`seed_spread` for every recipe and query, keyed ``"recipe, query"``.
+
+    ``predictions[recipe]`` has shape ``(seeds, queries, ...)``, its queries in the order of
+    ``targets``, which maps each query's name to its target.
+
+    >>> spreads = seed_spreads({"post": [[[13.0]], [[15.0]]]}, {"[13, 14, 15]": 14})
+    >>> list(spreads), spreads["post, [13, 14, 15]"].worst_abs_error
+    (['post, [13, 14, 15]'], 1.0)
+    """
+    spreads = {}
+    for recipe, values in predictions.items():
+        per_query = as_finite_array(values, f"predictions[{recipe!r}]")
+        if per_query.ndim < 2 or per_query.shape[1] != len(targets):
+            raise ValueError(
+                f"predictions[{recipe!r}] must have shape (seeds, {len(targets)}, ...), "
+                f"one column per target, got {per_query.shape}"
+            )
+        for column, (query, target) in enumerate(targets.items()):
+            spreads[f"{recipe}, {query}"] = seed_spread(per_query[:, column], target, tolerance)
+    return spreads

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from helpers.analysis import LayerParams
 from helpers.evaluation import SeedSpread
 
 
@@ -70,3 +71,15 @@ def format_spreads(spreads: Mapping[str, SeedSpread], decimals: int = 3) -> str:
     ]
     headers = ["", "lowest", "highest", "median error", "worst error", f"within ±{tolerances.pop():g}"]
     return format_table(headers, rows, decimals=decimals)
+
+
+def format_param_table(rows: Sequence[LayerParams]) -> str:
+    """Render :func:`helpers.layer_param_table` rows: each layer's count from Keras and the formula.
+
+    >>> from helpers.analysis import LayerParams
+    >>> print(format_param_table([LayerParams("lstm", "LSTM", 1, 10, 480, 480)]))
+    layer  type  input dim  units  Keras  formula
+    -----  ----  ---------  -----  -----  -------
+     lstm  LSTM          1     10    480      480
+    """
+    return format_table(["layer", "type", "input dim", "units", "Keras", "formula"], rows)

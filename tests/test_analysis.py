@@ -1,7 +1,7 @@
 import keras
 import pytest
 
-from helpers import dense_param_count, layer_param_table, lstm_param_count
+from helpers import dense_param_count, format_param_table, layer_param_table, lstm_param_count
 
 
 @pytest.mark.parametrize(("input_dim", "units"), [(1, 10), (1, 20), (20, 10), (3, 7)])
@@ -59,3 +59,13 @@ def test_table_rejects_unbuilt_models_and_non_models():
         layer_param_table(keras.Sequential([keras.layers.Dense(1)]))
     with pytest.raises(TypeError, match="model must be a Keras model"):
         layer_param_table("not a model")
+
+
+def test_param_table_text_lists_every_layer():
+    model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(10), keras.layers.Dense(1)])
+    lines = format_param_table(layer_param_table(model)).splitlines()
+    assert lines[0].split() == ["layer", "type", "input", "dim", "units", "Keras", "formula"]
+    assert [line.split()[1:] for line in lines[2:]] == [
+        ["LSTM", "1", "10", "480", "480"],
+        ["Dense", "10", "1", "11", "11"],
+    ]

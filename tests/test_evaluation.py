@@ -7,7 +7,7 @@ from sklearn.metrics import (
     r2_score,
 )
 
-from helpers import regression_report, seed_spread
+from helpers import regression_report, seed_spread, seed_spreads
 
 
 def test_matches_scikit_learn_on_post_002_targets():
@@ -79,3 +79,20 @@ def test_seed_spread_rejects_bad_input():
         seed_spread([14.0], target=14, tolerance=0)
     with pytest.raises(ValueError, match="2 value\\(s\\) per seed"):
         seed_spread([14.0, 14.1], target=[103, 105])
+
+
+def test_seed_spreads_one_entry_per_recipe_and_query():
+    predictions = {
+        "post": np.array([[[13.0], [1000.0]], [[14.02], [1002.0]]]),
+        "ours": np.array([[[14.0], [1002.0]], [[14.0], [1002.01]]]),
+    }
+    spreads = seed_spreads(predictions, {"near": 14, "far": 1002})
+    assert list(spreads) == ["post, near", "post, far", "ours, near", "ours, far"]
+    assert spreads["post, near"].within_tolerance == 1
+    assert spreads["post, far"].worst_abs_error == pytest.approx(2.0)
+    assert spreads["ours, far"].within_tolerance == 2
+
+
+def test_seed_spreads_rejects_a_column_count_that_does_not_match_the_targets():
+    with pytest.raises(ValueError, match=r"shape \(seeds, 2, ...\)"):
+        seed_spreads({"post": np.zeros((3, 1))}, {"near": 14, "far": 1002})

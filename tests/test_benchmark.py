@@ -1,0 +1,61 @@
+"""The benchmark script's own logic, on made-up timings (the real run is `make bench`)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import helpers
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+spec = importlib.util.spec_from_file_location("benchmark_run", SCRIPT)
+bench = importlib.util.module_from_spec(spec)
+sys.modules["benchmark_run"] = bench  # dataclasses look their module up while the script loads
+spec.loader.exec_module(bench)
+
+
+def test_tasks_are_the_posts_data_with_consistent_labels():
+    tasks = bench.seed_tasks()
+    assert [len(task.x) for task in tasks] == [4, 13, 9, 5]
+    assert tasks[1].x[-1] == [63, 64, 65] and tasks[2].x[-1] == [43, 45, 47, 49]
+    for task in tasks[:3]:
+        assert helpers.find_label_outliers(task.x, task.y).outliers.size == 0
+    assert [helpers.build_model(t.recipe, len(t.x[0])).count_params() for t in tasks] == [
+        541,
+        3011,
+        3022,
+        491,
+    ]
+
+
+def test_post_recipe_is_the_posts_code_and_ours_is_robust():
+    recipes = bench.recipes_for(bench.seed_tasks()[0])
+    assert recipes["post"].pipeline == "numpy" and recipes["post"].batch_size == 1
+    assert not recipes["post"].unroll
+    assert recipes["ours"] == helpers.robust(bench.seed_tasks()[0].recipe)
+
+
+def test_summary_counts_tolerance_and_time_ratio():
+    results = {"task": {"post": [(1.0, 4.0), (0.01, 6.0)], "ours": [(0.0, 1.0), (0.06, 2.0)]}}
+    post, ours = bench.summary_rows(results)
+    assert post[1:] == ["post", 0.505, 1.0, "1 of 2", 5.0, "1.00"]
+    assert ours[1:] == ["ours", 0.03, 0.06, "1 of 2", 1.5, "0.30 (3.3x faster)"]
+
+
+def test_markdown_table_rounds_floats_only():
+    table = bench.markdown_table(["a", "b"], [["x", 1.23456], [3, "y"]], decimals=2)
+    assert table.splitlines() == ["| a | b |", "| --- | --- |", "| x | 1.23 |", "| 3 | y |"]
+
+
+def test_quick_run_trains_nothing_when_given_no_seeds():
+    with pytest.raises(SystemExit):
+        bench.main(["--seeds", "0"])
+
+
+def test_run_once_reports_error_and_seconds():
+    task = bench.seed_tasks()[0]
+    error, seconds = bench.run_once(task, helpers.robust(task.recipe), seed=0)
+    assert error < 0.05 and seconds > 0
+    assert np.isfinite(error)
