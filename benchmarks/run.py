@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Written by `make bench` (`python benchmarks/run.py`): {seeds} seeds per task and recipe,",
         "trained alternately in one process on this 2-core machine. `post` is the post's code as",
         "written (`model.fit` on NumPy arrays, batch size 1, `relu`); `ours` is `helpers.robust`",
-        "(window-relative inputs, `tanh`, full-batch Adam at 0.01, 200 steps in 10 epochs).",
+        "(window-relative inputs, `tanh`, full-batch Adam at 0.01, 200 steps in 10 epochs, unrolled).",
         "Error: the worse output's absolute error on the task's query. Seconds: training only.",
         "",
         markdown_table(SUMMARY_HEADERS, summary_rows(results)),
