@@ -18,67 +18,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 import helpers
+from helpers.tasks import Task, seed_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 0.05
-
-
-@dataclass(frozen=True)
-class Task:
-    name: str
-    x: list
-    y: list
-    query: list
-    target: list
-    recipe: helpers.Recipe
-
-
-def seed_tasks() -> list[Task]:
-    """The four tasks of the two posts, with the post's recipe for each (labels as corrected)."""
-    stacked = helpers.Recipe(lstm_units=(20, 10), dense_units=(1,), epochs=200, early_stopping_patience=20)
-    impl_2_x = [[n, n + 1, n + 2] for n in (1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 50, 60, 63)]
-    impl_3_x = [[n, n + 2, n + 4, n + 6] for n in (1, 9, 17, 25, 33, 49, 65, 97, 43)]
-    series_x, series_y = helpers.split_sequence(np.arange(1, 9), n_steps=3)
-    return [
-        Task(
-            "01 middle of [13, 14, 15]",
-            [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]],
-            [2, 5, 8, 11],
-            [13, 14, 15],
-            [14],
-            helpers.Recipe(lstm_units=(10,), dense_units=(5, 1)),
-        ),
-        Task(
-            "02 middle of [41, 42, 43]",
-            impl_2_x,
-            [w[1] for w in impl_2_x],
-            [41, 42, 43],
-            [42],
-            stacked,
-        ),
-        Task(
-            "03 values 2, 3 of [101, ..., 107]",
-            impl_3_x,
-            [w[1:3] for w in impl_3_x],
-            [101, 103, 105, 107],
-            [103, 105],
-            dataclasses.replace(stacked, dense_units=(2,)),
-        ),
-        Task(
-            "04 next value after [6, 7, 8]",
-            series_x.tolist(),
-            series_y.tolist(),
-            [6, 7, 8],
-            [9],
-            helpers.Recipe(lstm_units=(10,), dense_units=(1,), epochs=400),
-        ),
-    ]
 
 
 def recipes_for(task: Task) -> dict[str, helpers.Recipe]:

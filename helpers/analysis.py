@@ -21,6 +21,34 @@ def lstm_param_count(input_dim: int, units: int) -> int:
     return 4 * ((input_dim + 1) * units + units**2)
 
 
+def gru_param_count(input_dim: int, units: int) -> int:
+    """Weights of one ``keras.layers.GRU`` (Keras' default ``reset_after=True``): three gates.
+
+    Each gate (update, reset, candidate) has a kernel ``(input_dim, units)``, a recurrent kernel
+    ``(units, units)`` and two biases ``(units,)``, one for the input and one for the recurrent
+    part, so ``3 * ((input_dim + 2) * units + units**2)``.
+
+    >>> gru_param_count(input_dim=1, units=10)
+    390
+    """
+    input_dim = check_int(input_dim, "input_dim")
+    units = check_int(units, "units")
+    return 3 * ((input_dim + 2) * units + units**2)
+
+
+def simple_rnn_param_count(input_dim: int, units: int) -> int:
+    """Weights of one ``keras.layers.SimpleRNN``: one kernel, one recurrent kernel, one bias.
+
+    ``(input_dim + 1) * units + units**2``: a quarter of an LSTM's, a third of a GRU's (nearly).
+
+    >>> simple_rnn_param_count(input_dim=1, units=10)
+    120
+    """
+    input_dim = check_int(input_dim, "input_dim")
+    units = check_int(units, "units")
+    return (input_dim + 1) * units + units**2
+
+
 def dense_param_count(input_dim: int, units: int) -> int:
     """Weights of one ``keras.layers.Dense``: a kernel ``(input_dim, units)`` plus a bias ``(units,)``.
 
@@ -32,7 +60,12 @@ def dense_param_count(input_dim: int, units: int) -> int:
     return (input_dim + 1) * units
 
 
-_FORMULAS = {"LSTM": lstm_param_count, "Dense": dense_param_count}
+_FORMULAS = {
+    "LSTM": lstm_param_count,
+    "GRU": gru_param_count,
+    "SimpleRNN": simple_rnn_param_count,
+    "Dense": dense_param_count,
+}
 
 
 class LayerParams(NamedTuple):

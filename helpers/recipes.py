@@ -8,7 +8,7 @@ Keras is imported inside the functions, so ``import helpers`` never starts Tenso
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
 _ACTIVATIONS = ("relu", "tanh")
 _PIPELINES = ("tf.data", "numpy")
+_CELLS = ("LSTM", "GRU", "SimpleRNN")
 
 
 @dataclass(frozen=True)
 class Recipe:
     """How to build and train a stacked-LSTM regressor.
 
-    ``lstm_units``: one entry per LSTM layer; all but the last return sequences.
+    ``lstm_units``: one entry per recurrent layer; all but the last return sequences.
+    ``cell``: the recurrent layer, ``"LSTM"`` (the posts'), ``"GRU"`` or ``"SimpleRNN"``.
     ``dense_units``: the Dense layers after the LSTMs; the last one is the output.
     ``relative``: train on windows taken relative to their last value (see ``to_relative``).
     ``batch_size=None`` trains on the whole set in every step (full batch), and then
@@ -59,6 +61,7 @@ class Recipe:
     restore_best_weights: bool = False
     pipeline: str = "tf.data"
     unroll: bool = True
+    cell: str = "LSTM"
 
     def __post_init__(self) -> None:
         for field in ("lstm_units", "dense_units"):
@@ -79,6 +82,8 @@ class Recipe:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
         if self.early_stopping_patience is not None:
             check_int(self.early_stopping_patience, "early_stopping_patience")
+        if self.cell not in _CELLS:
+            raise ValueError(f"cell must be one of {_CELLS}, got {self.cell!r}")
         if self.pipeline not in _PIPELINES:
             raise ValueError(f"pipeline must be one of {_PIPELINES}, got {self.pipeline!r}")
         if self.pipeline == "numpy" and self.batch_size is None:
@@ -120,10 +125,11 @@ def build_model(recipe: Recipe, timesteps: int, features: int = 1) -> keras.Sequ
     timesteps = check_int(timesteps, "timesteps")
     features = check_int(features, "features")
     layers: list[Any] = [keras.Input(shape=(timesteps, features))]
+    recurrent_layer = getattr(keras.layers, recipe.cell)
     last = len(recipe.lstm_units) - 1
     for index, units in enumerate(recipe.lstm_units):
         layers.append(
-            keras.layers.LSTM(
+            recurrent_layer(
                 units, activation=recipe.activation, return_sequences=index < last, unroll=recipe.unroll
             )
         )
@@ -156,6 +162,79 @@ def _batches(recipe: Recipe, windows: np.ndarray, targets: np.ndarray, seed: int
     return batches, -(-len(windows) // recipe.batch_size)
 
 
+def _callbacks(recipe: Recipe) -> list[Any]:
+    import keras
+
+    if recipe.early_stopping_patience is None:
+        return []
+    return [
+        keras.callbacks.EarlyStopping(
+            monitor="loss",
+            patience=recipe.early_stopping_patience,
+            restore_best_weights=recipe.restore_best_weights,
+        )
+    ]
+
+
+def train_over_seeds(
+    recipe: Recipe, x: object, y: object, seeds: Iterable[int]
+) -> Iterator[tuple[keras.Model, keras.callbacks.History]]:
+    """Train the recipe once per seed on windows ``x`` and targets ``y``; yield each trained model.
+
+    Every seed gets what :func:`train` gives it, bit for bit: the weights Keras initialises
+    after ``keras.utils.set_random_seed(seed)``, a fresh optimizer and a fresh data stream. What
+    is shared is the compiled training step: the first seed traces it (about a second, most of a
+    small model's training time) and the others reuse it. So the yielded model is the **same
+    object** every time, re-initialised for the next seed: use it, or copy what you need from
+    it, before asking for the next one.
+
+    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=2)
+    >>> [len(history.history["loss"]) for _, history in train_over_seeds(recipe, [[1, 2, 3]], [2], [0, 1])]
+    [2, 2]
+    """
+    import keras
+
+    seeds = [check_int(seed, "seed", minimum=0) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    windows, targets = _training_arrays(recipe, x, y)
+    timesteps, features = windows.shape[1], windows.shape[2]
+    model: keras.Model | None = None
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        initial = build_model(recipe, timesteps, features)
+        if model is None:
+            model, optimizer = initial, keras.optimizers.Adam(recipe.learning_rate)
+            steps = 1 if recipe.pipeline == "numpy" else _batches(recipe, windows, targets, seed)[1]
+            model.compile(optimizer=optimizer, loss="mse", steps_per_execution=steps)
+            optimizer.build(model.trainable_variables)
+            fresh_optimizer = [variable.numpy() for variable in optimizer.variables]
+        else:
+            model.set_weights(initial.get_weights())
+            for variable, value in zip(optimizer.variables, fresh_optimizer, strict=True):
+                variable.assign(value)
+        if recipe.pipeline == "numpy":
+            history = model.fit(
+                windows,
+                targets,
+                epochs=recipe.epochs,
+                batch_size=recipe.batch_size,
+                verbose=0,
+                callbacks=_callbacks(recipe),
+            )
+        else:
+            batches, steps = _batches(recipe, windows, targets, seed)
+            history = model.fit(
+                batches,
+                epochs=recipe.epochs,
+                steps_per_epoch=steps,
+                shuffle=False,  # the pipeline reshuffles every epoch itself
+                verbose=0,
+                callbacks=_callbacks(recipe),
+            )
+        yield model, history
+
+
 def train(recipe: Recipe, x: object, y: object, seed: int) -> tuple[keras.Model, keras.callbacks.History]:
     """Seed everything, build the recipe's model, and train it on windows ``x`` and targets ``y``.
 
@@ -166,44 +245,7 @@ def train(recipe: Recipe, x: object, y: object, seed: int) -> tuple[keras.Model,
     >>> len(history.history["loss"])
     2
     """
-    import keras
-
-    seed = check_int(seed, "seed", minimum=0)
-    windows, targets = _training_arrays(recipe, x, y)
-    keras.utils.set_random_seed(seed)
-    model = build_model(recipe, timesteps=windows.shape[1], features=windows.shape[2])
-    callbacks = []
-    if recipe.early_stopping_patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="loss",
-                patience=recipe.early_stopping_patience,
-                restore_best_weights=recipe.restore_best_weights,
-            )
-        )
-    optimizer = keras.optimizers.Adam(recipe.learning_rate)
-    if recipe.pipeline == "numpy":
-        model.compile(optimizer=optimizer, loss="mse")
-        history = model.fit(
-            windows,
-            targets,
-            epochs=recipe.epochs,
-            batch_size=recipe.batch_size,
-            verbose=0,
-            callbacks=callbacks,
-        )
-    else:
-        batches, steps = _batches(recipe, windows, targets, seed)
-        model.compile(optimizer=optimizer, loss="mse", steps_per_execution=steps)
-        history = model.fit(
-            batches,
-            epochs=recipe.epochs,
-            steps_per_epoch=steps,
-            shuffle=False,  # the pipeline reshuffles every epoch itself
-            verbose=0,
-            callbacks=callbacks,
-        )
-    return model, history
+    return next(train_over_seeds(recipe, x, y, [seed]))
 
 
 def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
@@ -233,7 +275,5 @@ def predictions_over_seeds(
     >>> predictions_over_seeds(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], [[7, 8, 9]], [0, 1]).shape
     (2, 1, 1)
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    return np.stack([predict(recipe, train(recipe, x, y, seed)[0], queries) for seed in seeds])
+    trained = train_over_seeds(recipe, x, y, seeds)
+    return np.stack([predict(recipe, model, queries) for model, _ in trained])

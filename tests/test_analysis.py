@@ -1,7 +1,14 @@
 import keras
 import pytest
 
-from helpers import dense_param_count, format_param_table, layer_param_table, lstm_param_count
+from helpers import (
+    dense_param_count,
+    format_param_table,
+    gru_param_count,
+    layer_param_table,
+    lstm_param_count,
+    simple_rnn_param_count,
+)
 
 
 @pytest.mark.parametrize(("input_dim", "units"), [(1, 10), (1, 20), (20, 10), (3, 7)])
@@ -9,6 +16,21 @@ def test_lstm_formula_matches_keras(input_dim, units):
     layer = keras.layers.LSTM(units)
     layer.build((None, 5, input_dim))
     assert lstm_param_count(input_dim, units) == layer.count_params()
+
+
+@pytest.mark.parametrize(("input_dim", "units"), [(1, 10), (1, 20), (20, 10), (3, 7), (1, 1)])
+@pytest.mark.parametrize(
+    ("layer_type", "formula"), [("GRU", gru_param_count), ("SimpleRNN", simple_rnn_param_count)]
+)
+def test_gru_and_simple_rnn_formulas_match_keras(input_dim, units, layer_type, formula):
+    layer = getattr(keras.layers, layer_type)(units)
+    layer.build((None, 5, input_dim))
+    assert formula(input_dim, units) == layer.count_params()
+
+
+def test_gru_and_simple_rnn_counts_by_hand():
+    assert gru_param_count(1, 10) == 3 * (1 * 10 + 10 * 10 + 10 + 10) == 390
+    assert simple_rnn_param_count(1, 10) == 1 * 10 + 10 * 10 + 10 == 120
 
 
 @pytest.mark.parametrize(("input_dim", "units"), [(10, 5), (5, 1), (10, 2), (1, 1)])
@@ -25,7 +47,9 @@ def test_posts_published_counts_by_hand():
     assert dense_param_count(10, 1) == 11
 
 
-@pytest.mark.parametrize("function", [lstm_param_count, dense_param_count])
+@pytest.mark.parametrize(
+    "function", [lstm_param_count, gru_param_count, simple_rnn_param_count, dense_param_count]
+)
 @pytest.mark.parametrize(
     ("args", "error"), [((0, 10), ValueError), ((1, -1), ValueError), ((1.0, 10), TypeError)]
 )

@@ -17,7 +17,7 @@ spec.loader.exec_module(bench)
 
 
 def test_tasks_are_the_posts_data_with_consistent_labels():
-    tasks = bench.seed_tasks()
+    tasks = helpers.seed_tasks()
     assert [len(task.x) for task in tasks] == [4, 13, 9, 5]
     assert tasks[1].x[-1] == [63, 64, 65] and tasks[2].x[-1] == [43, 45, 47, 49]
     for task in tasks[:3]:
@@ -28,13 +28,15 @@ def test_tasks_are_the_posts_data_with_consistent_labels():
         3022,
         491,
     ]
+    assert [task.far_target for task in tasks] == [[1002], [1002], [1003, 1005], [1004]]
+    assert tasks[3].x == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]]
 
 
 def test_post_recipe_is_the_posts_code_and_ours_is_robust():
-    recipes = bench.recipes_for(bench.seed_tasks()[0])
+    recipes = bench.recipes_for(helpers.seed_tasks()[0])
     assert recipes["post"].pipeline == "numpy" and recipes["post"].batch_size == 1
     assert not recipes["post"].unroll
-    assert recipes["ours"] == helpers.robust(bench.seed_tasks()[0].recipe)
+    assert recipes["ours"] == helpers.robust(helpers.seed_tasks()[0].recipe)
 
 
 def test_summary_counts_tolerance_and_time_ratio():
@@ -55,7 +57,7 @@ def test_quick_run_trains_nothing_when_given_no_seeds():
 
 
 def test_run_once_reports_error_and_seconds():
-    task = bench.seed_tasks()[0]
+    task = helpers.seed_tasks()[0]
     error, seconds = bench.run_once(task, helpers.robust(task.recipe), seed=0)
     assert error < 0.05 and seconds > 0
     assert np.isfinite(error)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import Recipe, build_model, predict, predictions_over_seeds, robust, train
+from helpers import Recipe, build_model, predict, predictions_over_seeds, robust, train, train_over_seeds
 from helpers.recipes import _batches
 
 X = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]
@@ -18,6 +18,12 @@ def test_build_model_reproduces_the_posts_architectures():
     assert stacked.layers[0].return_sequences and not stacked.layers[1].return_sequences
     assert stacked.count_params() == 3022
     assert stacked.layers[0].activation is keras.activations.relu
+
+
+@pytest.mark.parametrize(("cell", "count"), [("LSTM", 541), ("GRU", 451), ("SimpleRNN", 181)])
+def test_build_model_uses_the_recipes_recurrent_cell(cell, count):
+    model = build_model(dataclasses.replace(POST_1, cell=cell), timesteps=3)
+    assert type(model.layers[0]).__name__ == cell and model.count_params() == count
 
 
 def test_unrolled_lstm_computes_the_same_function():
@@ -104,6 +110,33 @@ def test_early_stopping_and_restore_best_weights_are_applied():
     assert len(history.history["loss"]) < 500
 
 
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        Recipe(lstm_units=(4,), dense_units=(1,), epochs=30, early_stopping_patience=2, learning_rate=0.2),
+        Recipe(lstm_units=(4,), dense_units=(1,), epochs=3, pipeline="numpy", unroll=False),
+        robust(Recipe(lstm_units=(3, 2), dense_units=(1,), cell="GRU")),
+    ],
+    ids=["batch-1-early-stopping", "numpy", "robust-stacked-gru"],
+)
+def test_training_over_seeds_gives_each_seed_what_train_gives_it(recipe):
+    seeds = [5, 0, 5]
+    alone = [train(recipe, X, Y, seed) for seed in seeds]
+    for (model, history), (reference, reference_history) in zip(
+        train_over_seeds(recipe, X, Y, seeds), alone, strict=True
+    ):
+        assert history.history["loss"] == reference_history.history["loss"]
+        for weights, expected in zip(model.get_weights(), reference.get_weights(), strict=True):
+            np.testing.assert_array_equal(weights, expected)
+
+
+def test_training_over_seeds_reuses_one_compiled_model():
+    recipe = Recipe(lstm_units=(2,), dense_units=(1,), epochs=1)
+    models = [model for model, _ in train_over_seeds(recipe, X, Y, [0, 1, 2])]
+    assert models[0] is models[1] is models[2]
+    assert models[0].train_function is not None
+
+
 def test_predictions_over_seeds_shape_and_seed_dependence():
     recipe = Recipe(lstm_units=(4,), dense_units=(2,), epochs=2)
     y_two = [[2, 3], [5, 6], [8, 9], [11, 12]]
@@ -124,6 +157,7 @@ def test_predictions_over_seeds_shape_and_seed_dependence():
         ({"lstm_units": (10,), "dense_units": (1,), "steps_per_epoch": 5}, ValueError, "full-batch"),
         ({"lstm_units": (10,), "dense_units": (1,), "batch_size": 1.5}, TypeError, "batch_size"),
         ({"lstm_units": (10,), "dense_units": (1,), "pipeline": "pandas"}, ValueError, "pipeline must be"),
+        ({"lstm_units": (10,), "dense_units": (1,), "cell": "lstm"}, ValueError, "cell must be one of"),
         (
             {"lstm_units": (10,), "dense_units": (1,), "pipeline": "numpy", "batch_size": None},
             ValueError,
@@ -143,3 +177,5 @@ def test_train_and_seeds_reject_bad_input():
         train(POST_1, X, Y, seed=-1)
     with pytest.raises(ValueError, match="seeds must name at least one seed"):
         predictions_over_seeds(POST_1, X, Y, [[1, 2, 3]], seeds=[])
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        next(train_over_seeds(POST_1, X, Y, [1, -2]))
