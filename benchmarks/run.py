@@ -125,14 +125,8 @@ def plot(results: dict[str, dict[str, list[tuple[float, float]]]], path: Path) -
 
     figure, axes = plt.subplots(1, len(results), figsize=(4 * len(results), 3.8), sharey=True)
     for ax, (task, by_recipe) in zip(axes, results.items(), strict=True):
-        for recipe, runs in by_recipe.items():
-            errors = [max(error, 1e-6) for error, _ in runs]
-            ax.plot(range(len(errors)), errors, marker="o", linestyle="none", label=recipe)
-        ax.axhline(TOLERANCE, color="tab:green", linestyle="--", label=f"±{TOLERANCE}")
-        ax.set_yscale("log")
-        ax.set_title(task, fontsize=9)
-        ax.set_xlabel("seed")
-    axes[0].set_ylabel("absolute error (log; floor 1e-6)")
+        errors = {recipe: [error for error, _ in runs] for recipe, runs in by_recipe.items()}
+        helpers.plot_errors_per_seed(errors, tolerance=TOLERANCE, ax=ax, title=task)
     axes[0].legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)

@@ -12,7 +12,7 @@ from helpers.analysis import (
     simple_rnn_param_count,
 )
 from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_spreads
-from helpers.plots import plot_history, plot_predictions, plot_seed_spread
+from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
     build_model,
@@ -56,6 +56,7 @@ __all__ = [
     "lstm_param_count",
     "lstm_step",
     "lstm_steps",
+    "plot_errors_per_seed",
     "plot_history",
     "plot_predictions",
     "plot_seed_spread",

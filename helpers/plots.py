@@ -107,3 +107,40 @@ def plot_seed_spread(
     ax.set_title(title)
     ax.legend(loc="best")
     return ax
+
+
+ERROR_FLOOR = 1e-6
+
+
+def plot_errors_per_seed(
+    errors_by_recipe: Mapping[str, object],
+    tolerance: float = 0.05,
+    ax: Axes | None = None,
+    title: str = "Absolute error per seed",
+) -> Axes:
+    """Plot each recipe's absolute error per seed on a log scale, with the tolerance line.
+
+    Errors below ``ERROR_FLOOR`` (1e-6) are drawn at the floor, so exact answers stay visible.
+
+    >>> ax = plot_errors_per_seed({"post": [0.8, 2.1], "ours": [0.0, 1e-4]})
+    >>> ax.get_yscale(), [line.get_label() for line in ax.get_lines()]
+    ('log', ['post', 'ours', '±0.05'])
+    """
+    if not errors_by_recipe:
+        raise ValueError("errors_by_recipe must name at least one recipe")
+    if tolerance <= 0:
+        raise ValueError(f"tolerance must be > 0, got {tolerance}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for name, values in errors_by_recipe.items():
+        errors = as_finite_array(values, f"errors_by_recipe[{name!r}]").astype(float).ravel()
+        if np.any(errors < 0):
+            raise ValueError(f"errors_by_recipe[{name!r}] must be absolute errors (>= 0)")
+        ax.plot(np.maximum(errors, ERROR_FLOOR), marker="o", linestyle="none", label=name)
+    ax.axhline(tolerance, color="tab:green", linestyle="--", label=f"±{tolerance:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("seed")
+    ax.set_ylabel(f"absolute error (floor {ERROR_FLOOR:g})")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, fontsize=10)
+    return ax

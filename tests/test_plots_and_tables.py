@@ -5,6 +5,7 @@ import pytest
 from helpers import (
     format_spreads,
     format_table,
+    plot_errors_per_seed,
     plot_history,
     plot_predictions,
     plot_seed_spread,
@@ -85,3 +86,26 @@ def test_format_table_rejects_bad_rows():
         format_table(["a", "b"], [[1]])
     with pytest.raises(ValueError, match="headers must name"):
         format_table([], [])
+
+
+def test_plot_errors_per_seed_draws_each_seed_with_a_floor():
+    ax = plot_errors_per_seed({"post": [0.8, 2.1, 0.01], "ours": [0.0, 1e-4, 0.0]}, tolerance=0.1)
+    post, ours, line = ax.get_lines()
+    assert post.get_ydata().tolist() == [0.8, 2.1, 0.01]
+    assert ours.get_ydata().tolist() == [1e-6, 1e-4, 1e-6]
+    assert line.get_ydata()[0] == 0.1 and ax.get_yscale() == "log"
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (({},), "must name at least one recipe"),
+        (({"post": [0.1, -0.2]},), "must be absolute errors"),
+        (({"post": [0.1, float("nan")]},), "must not contain NaN"),
+        (({"post": [0.1]}, 0), "tolerance must be > 0"),
+    ],
+)
+def test_plot_errors_per_seed_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        plot_errors_per_seed(*args)
