@@ -15,6 +15,7 @@ from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_
 from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
+    SeedWorkers,
     build_model,
     predict,
     predictions_over_seeds,
@@ -42,6 +43,7 @@ __all__ = [
     "LayerParams",
     "Recipe",
     "SeedSpread",
+    "SeedWorkers",
     "Task",
     "build_model",
     "dense_param_count",

@@ -4,7 +4,16 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import Recipe, build_model, predict, predictions_over_seeds, robust, train, train_over_seeds
+from helpers import (
+    Recipe,
+    SeedWorkers,
+    build_model,
+    predict,
+    predictions_over_seeds,
+    robust,
+    train,
+    train_over_seeds,
+)
 from helpers.recipes import _batches
 
 X = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]
@@ -179,3 +188,19 @@ def test_train_and_seeds_reject_bad_input():
         predictions_over_seeds(POST_1, X, Y, [[1, 2, 3]], seeds=[])
     with pytest.raises(ValueError, match="seed must be >= 0"):
         next(train_over_seeds(POST_1, X, Y, [1, -2]))
+
+
+def test_worker_processes_give_every_seed_the_same_prediction():
+    recipe = Recipe(lstm_units=(3,), dense_units=(1,), epochs=4)
+    queries = [[13, 14, 15], [1001, 1002, 1003]]
+    serial = predictions_over_seeds(recipe, X, Y, queries, seeds=[4, 0, 7])
+    with SeedWorkers(2) as pool:
+        parallel = predictions_over_seeds(recipe, X, Y, queries, seeds=[4, 0, 7], pool=pool)
+        single = predictions_over_seeds(recipe, X, Y, queries, seeds=[7], pool=pool)
+    np.testing.assert_array_equal(parallel, serial)
+    np.testing.assert_array_equal(single, serial[2:])
+
+
+def test_worker_pool_rejects_a_bad_size():
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        SeedWorkers(0)
