@@ -1,5 +1,6 @@
 """Hygiene of every stored notebook: what nbval and a reader would trip over."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -55,3 +56,22 @@ def test_opens_with_title_setup_and_ends_with_summary_and_exercises(path):
     headings = re.findall(r"^## (\w+)", "\n".join(markdown), flags=re.MULTILINE)
     assert headings[0] == "Setup"
     assert headings[-2:] == ["Summary", "Exercises"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_outputs_nbval_ignores_are_timings_only(path):
+    _, cells = code_cells(path)
+    for number, cell in enumerate(cells, start=1):
+        source = "".join(cell["source"])
+        assert "NBVAL_SKIP" not in source, f"code cell {number}: every cell must run under nbval"
+        if "NBVAL_IGNORE_OUTPUT" not in source:
+            continue
+        statements = ast.parse(source).body
+        prints_only = all(
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and getattr(statement.value.func, "id", "") == "print"
+            for statement in statements
+        )
+        assert prints_only, f"code cell {number}: an ignored cell may only print, never compute or check"
+        assert "seconds" in source, f"code cell {number}: an ignored cell may only print wall-clock seconds"
