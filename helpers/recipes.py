@@ -148,19 +148,26 @@ def _training_arrays(recipe: Recipe, x: object, y: object) -> tuple[np.ndarray, 
     return windows.astype(np.float32), np.asarray(targets, dtype=np.float32)
 
 
+def _steps_per_epoch(recipe: Recipe, windows: int) -> int:
+    if recipe.batch_size is None:
+        return recipe.steps_per_epoch
+    return -(-windows // recipe.batch_size)
+
+
 def _batches(recipe: Recipe, windows: np.ndarray, targets: np.ndarray, seed: int) -> tuple[Any, int]:
     """An endless ``tf.data`` stream of the recipe's batches, and how many make one epoch."""
     import tensorflow as tf
 
+    steps = _steps_per_epoch(recipe, len(windows))
     if recipe.batch_size is None:
-        return tf.data.Dataset.from_tensors((windows, targets)).repeat(), recipe.steps_per_epoch
+        return tf.data.Dataset.from_tensors((windows, targets)).repeat(), steps
     batches = (
         tf.data.Dataset.from_tensor_slices((windows, targets))
         .shuffle(len(windows), seed=seed, reshuffle_each_iteration=True)
         .batch(recipe.batch_size)
         .repeat()
     )
-    return batches, -(-len(windows) // recipe.batch_size)
+    return batches, steps
 
 
 def _callbacks(recipe: Recipe) -> list[Any]:
@@ -184,8 +191,8 @@ def train_over_seeds(
 
     Every seed gets what :func:`train` gives it, bit for bit: the weights Keras initialises
     after ``keras.utils.set_random_seed(seed)``, a fresh optimizer and a fresh data stream. What
-    is shared is the compiled training step: the first seed traces it (about a second, most of a
-    small model's training time) and the others reuse it. So the yielded model is the **same
+    is shared is the compiled training step: the first seed traces it (most of a small model's
+    training time) and the others reuse it. So the yielded model is the **same
     object** every time, re-initialised for the next seed: use it, or copy what you need from
     it, before asking for the next one.
 
@@ -206,7 +213,7 @@ def train_over_seeds(
         initial = build_model(recipe, timesteps, features)
         if model is None:
             model, optimizer = initial, keras.optimizers.Adam(recipe.learning_rate)
-            steps = 1 if recipe.pipeline == "numpy" else _batches(recipe, windows, targets, seed)[1]
+            steps = 1 if recipe.pipeline == "numpy" else _steps_per_epoch(recipe, len(windows))
             model.compile(optimizer=optimizer, loss="mse", steps_per_execution=steps)
             optimizer.build(model.trainable_variables)
             fresh_optimizer = [variable.numpy() for variable in optimizer.variables]
