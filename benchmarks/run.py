@@ -20,8 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 import helpers
 from helpers.tasks import Task, seed_tasks
 
@@ -42,7 +40,7 @@ def run_once(task: Task, recipe: helpers.Recipe, seed: int) -> tuple[float, floa
     model, _ = helpers.train(recipe, task.x, task.y, seed=seed)
     seconds = time.perf_counter() - start
     prediction = helpers.predict(recipe, model, [task.query])[0]
-    return float(np.max(np.abs(prediction - np.asarray(task.target)))), seconds
+    return float(helpers.worst_abs_errors([prediction], task.target)[0]), seconds
 
 
 def summary_rows(results: dict[str, dict[str, list[tuple[float, float]]]]) -> list[list[object]]:

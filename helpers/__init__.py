@@ -11,7 +11,7 @@ from helpers.analysis import (
     lstm_param_count,
     simple_rnn_param_count,
 )
-from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_spreads
+from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_spreads, worst_abs_errors
 from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
@@ -76,4 +76,5 @@ __all__ = [
     "to_relative",
     "train",
     "train_over_seeds",
+    "worst_abs_errors",
 ]

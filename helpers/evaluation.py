@@ -62,6 +62,24 @@ class SeedSpread(NamedTuple):
     tolerance: float
 
 
+def worst_abs_errors(predictions: object, target: object) -> np.ndarray:
+    """Each seed's absolute error on one query, the worst output's when there are several.
+
+    ``predictions`` has one row per seed: a scalar, or a vector as long as ``target``.
+
+    >>> worst_abs_errors([[102.9, 105.0], [103.0, 104.5]], target=[103, 105]).round(2).tolist()
+    [0.1, 0.5]
+    """
+    values = as_finite_array(predictions, "predictions").astype(np.float64)
+    goal = as_finite_array(target, "target").astype(np.float64)
+    per_seed = values.reshape(len(values), -1)
+    if per_seed.shape[1] != goal.size:
+        raise ValueError(
+            f"predictions must have {goal.size} value(s) per seed to match target, got shape {values.shape}"
+        )
+    return np.abs(per_seed - goal.reshape(1, -1)).max(axis=1)
+
+
 def seed_spread(predictions: object, target: object, tolerance: float = 0.05) -> SeedSpread:
     """Summarise predictions made by models trained with different seeds for one target.
 
@@ -74,21 +92,15 @@ def seed_spread(predictions: object, target: object, tolerance: float = 0.05) ->
     """
     if tolerance <= 0:
         raise ValueError(f"tolerance must be > 0, got {tolerance}")
+    errors = worst_abs_errors(predictions, target)
     values = as_finite_array(predictions, "predictions").astype(np.float64)
-    goal = as_finite_array(target, "target").astype(np.float64)
-    per_seed = values.reshape(len(values), -1)
-    if per_seed.shape[1] != goal.size:
-        raise ValueError(
-            f"predictions must have {goal.size} value(s) per seed to match target, got shape {values.shape}"
-        )
-    errors = np.abs(per_seed - goal.reshape(1, -1)).max(axis=1)
     return SeedSpread(
-        lowest=float(per_seed.min()),
-        highest=float(per_seed.max()),
+        lowest=float(values.min()),
+        highest=float(values.max()),
         median_abs_error=float(np.median(errors)),
         worst_abs_error=float(errors.max()),
         within_tolerance=int(np.sum(errors <= tolerance)),
-        runs=len(per_seed),
+        runs=len(values),
         tolerance=float(tolerance),
     )
 

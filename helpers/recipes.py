@@ -90,6 +90,17 @@ class Recipe:
         if self.pipeline == "numpy" and self.batch_size is None:
             raise ValueError('pipeline="numpy" needs a batch_size; full batch uses "tf.data"')
 
+    def epoch_steps(self, windows: int) -> int:
+        """Gradient steps in one epoch on ``windows`` training windows.
+
+        >>> Recipe(lstm_units=(10,), dense_units=(1,), batch_size=4).epoch_steps(13)
+        4
+        """
+        windows = check_int(windows, "windows")
+        if self.batch_size is None:
+            return self.steps_per_epoch
+        return -(-windows // self.batch_size)
+
 
 def robust(recipe: Recipe) -> Recipe:
     """The project's recipe for the same architecture: what makes the posts' tasks reliable.
@@ -148,17 +159,11 @@ def _training_arrays(recipe: Recipe, x: object, y: object) -> tuple[np.ndarray, 
     return windows.astype(np.float32), np.asarray(targets, dtype=np.float32)
 
 
-def _steps_per_epoch(recipe: Recipe, windows: int) -> int:
-    if recipe.batch_size is None:
-        return recipe.steps_per_epoch
-    return -(-windows // recipe.batch_size)
-
-
 def _batches(recipe: Recipe, windows: np.ndarray, targets: np.ndarray, seed: int) -> tuple[Any, int]:
     """An endless ``tf.data`` stream of the recipe's batches, and how many make one epoch."""
     import tensorflow as tf
 
-    steps = _steps_per_epoch(recipe, len(windows))
+    steps = recipe.epoch_steps(len(windows))
     if recipe.batch_size is None:
         return tf.data.Dataset.from_tensors((windows, targets)).repeat(), steps
     batches = (
@@ -213,7 +218,7 @@ def train_over_seeds(
         initial = build_model(recipe, timesteps, features)
         if model is None:
             model, optimizer = initial, keras.optimizers.Adam(recipe.learning_rate)
-            steps = 1 if recipe.pipeline == "numpy" else _steps_per_epoch(recipe, len(windows))
+            steps = 1 if recipe.pipeline == "numpy" else recipe.epoch_steps(len(windows))
             model.compile(optimizer=optimizer, loss="mse", steps_per_execution=steps)
             optimizer.build(model.trainable_variables)
             fresh_optimizer = [variable.numpy() for variable in optimizer.variables]

@@ -7,7 +7,7 @@ from sklearn.metrics import (
     r2_score,
 )
 
-from helpers import regression_report, seed_spread, seed_spreads
+from helpers import regression_report, seed_spread, seed_spreads, worst_abs_errors
 
 
 def test_matches_scikit_learn_on_post_002_targets():
@@ -96,3 +96,18 @@ def test_seed_spreads_one_entry_per_recipe_and_query():
 def test_seed_spreads_rejects_a_column_count_that_does_not_match_the_targets():
     with pytest.raises(ValueError, match=r"shape \(seeds, 2, ...\)"):
         seed_spreads({"post": np.zeros((3, 1))}, {"near": 14, "far": 1002})
+
+
+def test_worst_abs_errors_by_hand():
+    np.testing.assert_allclose(worst_abs_errors([13.9, 14.02, 15.3], 14), [0.1, 0.02, 1.3])
+    two_outputs = [[[102.0, 105.5]], [[103.0, 105.0]]]  # (seeds, 1 query, 2 outputs)
+    np.testing.assert_allclose(worst_abs_errors(two_outputs, [103, 105]), [1.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("predictions", "target", "message"),
+    [([[1.0, 2.0]], [1.0], "1 value"), ([float("inf")], [1.0], "NaN or inf"), ([], [1.0], "not be empty")],
+)
+def test_worst_abs_errors_rejects_bad_input(predictions, target, message):
+    with pytest.raises(ValueError, match=message):
+        worst_abs_errors(predictions, target)

@@ -204,3 +204,11 @@ def test_worker_processes_give_every_seed_the_same_prediction():
 def test_worker_pool_rejects_a_bad_size():
     with pytest.raises(ValueError, match="workers must be >= 1"):
         SeedWorkers(0)
+
+
+def test_epoch_steps_counts_batches_or_full_batch_steps():
+    assert Recipe(lstm_units=(2,), dense_units=(1,)).epoch_steps(13) == 13
+    assert Recipe(lstm_units=(2,), dense_units=(1,), batch_size=5).epoch_steps(13) == 3
+    assert robust(POST_1).epoch_steps(4) == 20
+    with pytest.raises(ValueError, match="windows must be >= 1"):
+        POST_1.epoch_steps(0)
