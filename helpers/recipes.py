@@ -197,9 +197,9 @@ def train_over_seeds(
     Every seed gets what :func:`train` gives it, bit for bit: the weights Keras initialises
     after ``keras.utils.set_random_seed(seed)``, a fresh optimizer and a fresh data stream. What
     is shared is the compiled training step: the first seed traces it (most of a small model's
-    training time) and the others reuse it. So the yielded model is the **same
-    object** every time, re-initialised for the next seed: use it, or copy what you need from
-    it, before asking for the next one.
+    training time) and the others reuse it. So the yielded model is the **same object** every
+    time, re-initialised for the next seed: use it, or copy what you need from it, before
+    asking for the next one.
 
     >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=2)
     >>> [len(history.history["loss"]) for _, history in train_over_seeds(recipe, [[1, 2, 3]], [2], [0, 1])]
