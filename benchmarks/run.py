@@ -30,7 +30,7 @@ TOLERANCE = 0.05
 def recipes_for(task: Task) -> dict[str, helpers.Recipe]:
     return {
         "post": dataclasses.replace(task.recipe, pipeline="numpy", unroll=False),
-        "ours": helpers.robust(task.recipe),
+        "ours": helpers.window_relative(task.recipe),
     }
 
 

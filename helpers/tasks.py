@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.recipes import Recipe
-from helpers.windows import split_sequence
+from helpers.windows import Windows, split_in_time, split_sequence, to_relative
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,117 @@ def seed_tasks() -> list[Task]:
             Recipe(lstm_units=(10,), dense_units=(1,), epochs=400),
         ),
     ]
+
+
+@dataclass(frozen=True)
+class HeldOutTask:
+    """A task whose windows differ, split in time order into training, validation and test windows.
+
+    ``tests`` maps a name to windows the model never trains on: first the test span of the
+    training series, then any further test sets (a step size never trained on, say).
+    """
+
+    name: str
+    description: str
+    train: Windows
+    val: Windows
+    tests: dict[str, Windows]
+
+    def distinct_training_pairs(self) -> int:
+        """How many different (relative window, relative target) pairs the training set holds.
+
+        >>> arithmetic_task().distinct_training_pairs()
+        4
+        """
+        x_rel, y_rel = to_relative(self.train.x, self.train.y)
+        pairs = np.column_stack([x_rel, np.reshape(y_rel, (len(y_rel), -1))])
+        return len(np.unique(pairs.round(9), axis=0))
+
+
+def _merge(parts: list[Windows]) -> Windows:
+    return Windows(np.concatenate([p.x for p in parts]), np.concatenate([p.y for p in parts]))
+
+
+ARITHMETIC_STEPS = (1, 2, 3, 5)
+
+
+def arithmetic_task(n_steps: int = 3, length: int = 30, held_out: int = 5) -> HeldOutTask:
+    """Arithmetic series ``1, 1 + s, 1 + 2s, ...`` with steps ``s`` of 1, 2, 3 and 5, next value.
+
+    Each series is split in time order (the last ``held_out`` values test, the ``held_out``
+    before them validation). Two more test sets ask series never trained on, over the same test
+    span: step 4 (between the trained steps) and step 8 (beyond them).
+
+    >>> task = arithmetic_task()
+    >>> len(task.train.x), len(task.val.x), {name: len(w.x) for name, w in task.tests.items()}
+    (68, 20, {'trained steps, later values': 20, 'step 4 (not trained)': 5, 'step 8 (beyond)': 5})
+    """
+    def series(step: int) -> np.ndarray:
+        return 1.0 + step * np.arange(length)
+
+    splits = [split_in_time(series(step), n_steps, held_out, held_out) for step in ARITHMETIC_STEPS]
+    tests = {"trained steps, later values": _merge([split.test for split in splits])}
+    for step, label in ((4, "step 4 (not trained)"), (8, "step 8 (beyond)")):
+        tests[label] = split_in_time(series(step), n_steps, held_out, held_out).test
+    return HeldOutTask(
+        "arithmetic steps 1, 2, 3, 5",
+        "x[t] = 1 + s*t for s in (1, 2, 3, 5); next value from the last "
+        f"{n_steps}; step 4 and step 8 never trained",
+        train=_merge([split.train for split in splits]),
+        val=_merge([split.val for split in splits]),
+        tests=tests,
+    )
+
+
+def noisy_trend_task(n_steps: int = 3, length: int = 200, held_out: int = 30, seed: int = 0) -> HeldOutTask:
+    """A noisy line, ``0.5 t + N(0, 1)``: the next value from the last ``n_steps``.
+
+    No model can predict the noise: the best test RMSE is about 1, the noise's own spread.
+
+    >>> task = noisy_trend_task()
+    >>> len(task.train.x), len(task.val.x), len(task.tests["later values"].x)
+    (137, 30, 30)
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(length)
+    split = split_in_time(0.5 * t + rng.normal(size=length), n_steps, held_out, held_out)
+    return HeldOutTask(
+        "noisy trend 0.5 t + N(0, 1)",
+        f"a line with unit noise; next value from the last {n_steps}",
+        train=split.train,
+        val=split.val,
+        tests={"later values": split.test},
+    )
+
+
+def logistic_task(n_steps: int = 3, length: int = 200, held_out: int = 30, r: float = 3.8) -> HeldOutTask:
+    """The logistic map ``x[t+1] = r x[t] (1 - x[t])`` (chaotic at ``r = 3.8``), next value.
+
+    The next value is a parabola of the last one: non-linear, and it depends on the level of
+    the series, not only on its changes.
+
+    >>> task = logistic_task()
+    >>> len(task.train.x), bool(task.train.x.max() < 1)
+    (137, True)
+    """
+    values = np.empty(length)
+    values[0] = 0.2
+    for t in range(1, length):
+        values[t] = r * values[t - 1] * (1 - values[t - 1])
+    split = split_in_time(values, n_steps, held_out, held_out)
+    return HeldOutTask(
+        f"logistic map r = {r:g}",
+        f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",
+        train=split.train,
+        val=split.val,
+        tests={"later values": split.test},
+    )
+
+
+def held_out_tasks() -> list[HeldOutTask]:
+    """The three tasks of notebook 07 whose windows differ: arithmetic steps, noisy trend, logistic map.
+
+    >>> [task.name for task in held_out_tasks()]
+    ['arithmetic steps 1, 2, 3, 5', 'noisy trend 0.5 t + N(0, 1)', 'logistic map r = 3.8']
+    """
+    return [arithmetic_task(), noisy_trend_task(), logistic_task()]

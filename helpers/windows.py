@@ -37,7 +37,7 @@ def split_sequence(sequence: object, n_steps: int, n_out: int = 1) -> tuple[np.n
     return X, (y[:, 0] if n_out == 1 else y)
 
 
-def to_3d(x: object) -> np.ndarray:
+def to_3d(x: object, name: str = "x") -> np.ndarray:
     """Reshape windows ``(samples, timesteps)`` to ``(samples, timesteps, 1)``, the shape an LSTM wants.
 
     Keras recurrent layers read ``(samples, timesteps, features)``; a univariate series has one
@@ -46,13 +46,13 @@ def to_3d(x: object) -> np.ndarray:
     >>> to_3d([[1, 2, 3], [4, 5, 6]]).shape
     (2, 3, 1)
     """
-    array = as_finite_array(x, "x")
+    array = as_finite_array(x, name)
     if array.ndim == 2:
         return array[:, :, np.newaxis]
     if array.ndim == 3:
         return array
     raise ValueError(
-        "x must be 2-D (samples, timesteps) or 3-D (samples, timesteps, features), "
+        f"{name} must be 2-D (samples, timesteps) or 3-D (samples, timesteps, features), "
         f"got {array.ndim}-D with shape {array.shape}"
     )
 
@@ -77,15 +77,12 @@ def to_relative(x: object, y: object | None = None) -> tuple[np.ndarray, np.ndar
     ([[-2.0, -1.0, 0.0]], [-1.0])
     """
     windows, last = _last_values(x)
-    shape = np.shape(x)
-    x_rel = (windows - last[:, np.newaxis, np.newaxis]).reshape(shape)
+    x_rel = (windows - last[:, np.newaxis, np.newaxis]).reshape(np.shape(x))
     if y is None:
         return x_rel, None
-    targets = as_finite_array(y, "y").astype(np.float64)
+    targets = as_finite_array(y, "y", ndim=(1, 2)).astype(np.float64)
     if len(targets) != len(last):
         raise ValueError(f"y must have one row per window: {len(targets)} targets for {len(last)} windows")
-    if targets.ndim not in (1, 2):
-        raise ValueError(f"y must be 1-D or 2-D, got shape {targets.shape}")
     return x_rel, targets - (last if targets.ndim == 1 else last[:, np.newaxis])
 
 
@@ -96,8 +93,8 @@ def from_relative(x: object, y_rel: object) -> np.ndarray:
     [[14.0]]
     """
     _, last = _last_values(x)
-    predictions = as_finite_array(y_rel, "y_rel").astype(np.float64)
-    if len(predictions) != len(last) or predictions.ndim not in (1, 2):
+    predictions = as_finite_array(y_rel, "y_rel", ndim=(1, 2)).astype(np.float64)
+    if len(predictions) != len(last):
         raise ValueError(
             f"y_rel must have shape ({len(last)},) or ({len(last)}, n_out), got {predictions.shape}"
         )
@@ -123,13 +120,11 @@ def find_label_outliers(x: object, y: object) -> LabelCheck:
     >>> check.positions, check.outliers.tolist()
     ((1,), [3])
     """
-    windows = as_finite_array(x, "x")
-    if windows.ndim != 2:
-        raise ValueError(f"x must be 2-D (samples, timesteps), got shape {windows.shape}")
-    labels = as_finite_array(y, "y")
+    windows = as_finite_array(x, "x", ndim=(2,))
+    labels = as_finite_array(y, "y", ndim=(1, 2))
     if labels.ndim == 1:
         labels = labels[:, np.newaxis]
-    if labels.ndim != 2 or len(labels) != len(windows):
+    if len(labels) != len(windows):
         raise ValueError(
             f"y must have one label (or row of labels) per window: shape {np.shape(y)} "
             f"for {len(windows)} windows"
@@ -143,3 +138,61 @@ def find_label_outliers(x: object, y: object) -> LabelCheck:
         positions.append(position)
         broken |= ~copies[:, position]
     return LabelCheck(positions=tuple(positions), outliers=np.flatnonzero(broken))
+
+
+class Windows(NamedTuple):
+    """Input windows ``x`` ``(samples, n_steps)`` and their targets ``y`` ``(samples,)`` or
+    ``(samples, n_out)``."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+class TimeSplit(NamedTuple):
+    """Windows whose targets lie in the training, validation and test spans of one series."""
+
+    train: Windows
+    val: Windows
+    test: Windows
+
+
+def split_in_time(
+    sequence: object, n_steps: int, val_size: int, test_size: int, n_out: int = 1
+) -> TimeSplit:
+    """Cut a series into windows and split them in time order, by where their targets lie.
+
+    The last ``test_size`` values of the series are the test span, the ``val_size`` before them
+    the validation span, the rest the training span. A window belongs to the span all of its
+    targets lie in; one whose targets straddle two spans is dropped, so no training target
+    comes from a later span. Inputs may reach back into an earlier span: that is the past,
+    which a forecaster is allowed to see.
+
+    >>> split = split_in_time(np.arange(10), n_steps=3, val_size=2, test_size=2)
+    >>> split.train.y.tolist(), split.val.y.tolist(), split.test.y.tolist()
+    ([3, 4, 5], [6, 7], [8, 9])
+    >>> split.val.x.tolist()
+    [[3, 4, 5], [4, 5, 6]]
+    """
+    series = as_finite_array(sequence, "sequence", ndim=(1,))
+    val_size = check_int(val_size, "val_size")
+    test_size = check_int(test_size, "test_size")
+    x, y = split_sequence(series, n_steps, n_out)
+    first_target = np.arange(len(x)) + x.shape[1]
+    last_target = first_target + check_int(n_out, "n_out") - 1
+    test_start = len(series) - test_size
+    val_start = test_start - val_size
+    spans = {
+        "train": (0, val_start - 1),
+        "val": (val_start, test_start - 1),
+        "test": (test_start, len(series) - 1),
+    }
+    parts = {}
+    for span, (start, end) in spans.items():
+        inside = (first_target >= start) & (last_target <= end)
+        if not inside.any():
+            raise ValueError(
+                f"the {span} span holds no window of n_steps={x.shape[1]} inputs and n_out={n_out} "
+                f"targets: make the series longer or val_size/test_size at least n_out"
+            )
+        parts[span] = Windows(x[inside], y[inside])
+    return TimeSplit(**parts)

@@ -32,11 +32,11 @@ def test_tasks_are_the_posts_data_with_consistent_labels():
     assert tasks[3].x == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]]
 
 
-def test_post_recipe_is_the_posts_code_and_ours_is_robust():
+def test_post_recipe_is_the_posts_code_and_ours_is_window_relative():
     recipes = bench.recipes_for(helpers.seed_tasks()[0])
     assert recipes["post"].pipeline == "numpy" and recipes["post"].batch_size == 1
     assert not recipes["post"].unroll
-    assert recipes["ours"] == helpers.robust(helpers.seed_tasks()[0].recipe)
+    assert recipes["ours"] == helpers.window_relative(helpers.seed_tasks()[0].recipe)
 
 
 def test_summary_counts_tolerance_and_time_ratio():
@@ -58,6 +58,6 @@ def test_quick_run_trains_nothing_when_given_no_seeds():
 
 def test_run_once_reports_error_and_seconds():
     task = helpers.seed_tasks()[0]
-    error, seconds = bench.run_once(task, helpers.robust(task.recipe), seed=0)
+    error, seconds = bench.run_once(task, helpers.window_relative(task.recipe), seed=0)
     assert error < 0.05 and seconds > 0
     assert np.isfinite(error)

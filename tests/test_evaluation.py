@@ -49,7 +49,7 @@ def test_two_outputs_are_averaged_like_scikit_learn():
         ([1], [1], "at least 2 samples"),
         ([1, np.nan], [1, 2], "y_true must not contain NaN"),
         ([1, 2], [1, np.inf], "y_pred must not contain NaN"),
-        (["a", "b"], [1, 2], "y_true must hold numbers"),
+        (["a", "b"], [1, 2], "y_true must hold real numbers"),
         (np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), "1-D or 2-D"),
     ],
 )

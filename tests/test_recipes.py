@@ -10,7 +10,7 @@ from helpers import (
     build_model,
     predict,
     predictions_over_seeds,
-    robust,
+    window_relative,
     train,
     train_over_seeds,
 )
@@ -92,14 +92,14 @@ def test_tf_data_epoch_visits_every_window_once_in_a_new_order(batch_size):
 
 
 def test_full_batch_steps_see_all_windows():
-    recipe = robust(POST_1)
+    recipe = window_relative(POST_1)
     batches, steps = _batches(recipe, np.zeros((4, 3, 1)), np.arange(4.0), seed=0)
     assert steps == recipe.steps_per_epoch
     assert [t.numpy().tolist() for _, t in batches.take(2)] == [[0, 1, 2, 3]] * 2
 
 
 def test_robust_recipe_learns_the_post_1_task_and_extrapolates():
-    recipe = robust(POST_1)
+    recipe = window_relative(POST_1)
     model, history = train(recipe, X, Y, seed=0)
     assert len(history.history["loss"]) == recipe.epochs
     predictions = predict(recipe, model, [[13, 14, 15], [1001, 1002, 1003]])
@@ -124,7 +124,7 @@ def test_early_stopping_and_restore_best_weights_are_applied():
     [
         Recipe(lstm_units=(4,), dense_units=(1,), epochs=30, early_stopping_patience=2, learning_rate=0.2),
         Recipe(lstm_units=(4,), dense_units=(1,), epochs=3, pipeline="numpy", unroll=False),
-        robust(Recipe(lstm_units=(3, 2), dense_units=(1,), cell="GRU")),
+        window_relative(Recipe(lstm_units=(3, 2), dense_units=(1,), cell="GRU")),
     ],
     ids=["batch-1-early-stopping", "numpy", "robust-stacked-gru"],
 )
@@ -209,6 +209,6 @@ def test_worker_pool_rejects_a_bad_size():
 def test_epoch_steps_counts_batches_or_full_batch_steps():
     assert Recipe(lstm_units=(2,), dense_units=(1,)).epoch_steps(13) == 13
     assert Recipe(lstm_units=(2,), dense_units=(1,), batch_size=5).epoch_steps(13) == 3
-    assert robust(POST_1).epoch_steps(4) == 20
+    assert window_relative(POST_1).epoch_steps(4) == 20
     with pytest.raises(ValueError, match="windows must be >= 1"):
         POST_1.epoch_steps(0)

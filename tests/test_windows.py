@@ -56,7 +56,7 @@ def test_shortest_valid_sequence_gives_one_window():
         ({"sequence": [1, 2, 3], "n_steps": True}, TypeError, "n_steps must be an int"),
         ({"sequence": [1, np.nan, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
         ({"sequence": [1, np.inf, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
-        ({"sequence": ["a", "b", "c"], "n_steps": 1}, ValueError, "must hold numbers"),
+        ({"sequence": ["a", "b", "c"], "n_steps": 1}, ValueError, "must hold real numbers"),
         ({"sequence": [[1, 2], [3, 4]], "n_steps": 1}, ValueError, "must be 1-D"),
         ({"sequence": [], "n_steps": 1}, ValueError, "must not be empty"),
     ],
