@@ -30,13 +30,21 @@ def _stderr_fd_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
+ONEDNN_SWITCH = "TF_ENABLE_ONEDNN_OPTS"
+
+
 def setup_notebook(seed: int = 42) -> None:
     """Import TensorFlow quietly, seed Python, NumPy and Keras, and make TensorFlow deterministic.
 
     Call it once, first thing in a notebook, before anything imports TensorFlow. After it,
     TensorFlow's start-up log lines are gone (in JupyterLab and under nbval alike) and two
-    runs of the same cells give the same numbers on the same machine. Calling it again
-    re-seeds.
+    runs of the same cells give the same numbers. Calling it again re-seeds.
+
+    It also turns TensorFlow's oneDNN kernels off (``TF_ENABLE_ONEDNN_OPTS=0``), whatever the
+    environment says. oneDNN picks its code path at run time from the CPU's instruction set,
+    so with it on the same notebook trains slightly different models on different CPUs, and
+    batch-1 training on a handful of windows turns that into different answers. Without it
+    TensorFlow uses the same kernels everywhere, and on these tiny models it is faster.
 
     >>> setup_notebook(seed=42)
     >>> import numpy as np
@@ -46,6 +54,12 @@ def setup_notebook(seed: int = 42) -> None:
     True
     """
     seed = check_int(seed, "seed", minimum=0)
+    if "tensorflow" in sys.modules and os.environ.get(ONEDNN_SWITCH) != "0":
+        raise RuntimeError(
+            "TensorFlow was imported before helpers.setup_notebook(), so its settings can no longer "
+            "be fixed: restart the kernel and run setup_notebook() before importing keras or tensorflow"
+        )
+    os.environ[ONEDNN_SWITCH] = "0"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     with _stderr_fd_silenced():
