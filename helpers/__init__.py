@@ -18,7 +18,15 @@ from helpers.baselines import (
     naive_forecast,
     seasonal_naive_forecast,
 )
-from helpers.evaluation import SeedSpread, regression_report, seed_spread, seed_spreads, worst_abs_errors
+from helpers.evaluation import (
+    SeedSpread,
+    mase,
+    regression_report,
+    rmse_per_seed,
+    seed_spread,
+    seed_spreads,
+    worst_abs_errors,
+)
 from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
@@ -41,6 +49,7 @@ from helpers.tasks import (
     Task,
     arithmetic_task,
     held_out_tasks,
+    logistic_series,
     logistic_task,
     noisy_trend_task,
     seed_tasks,
@@ -85,11 +94,13 @@ __all__ = [
     "held_out_tasks",
     "layer_param_table",
     "linear_forecast",
+    "logistic_series",
     "logistic_task",
     "lstm_forward",
     "lstm_param_count",
     "lstm_step",
     "lstm_steps",
+    "mase",
     "naive_forecast",
     "noisy_trend_task",
     "plot_errors_per_seed",
@@ -99,6 +110,7 @@ __all__ = [
     "predict",
     "predictions_over_seeds",
     "regression_report",
+    "rmse_per_seed",
     "seasonal_naive_forecast",
     "seed_spread",
     "seed_spreads",

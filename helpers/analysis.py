@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from helpers._validation import check_int
+from helpers._validation import ArgumentError, check_int
 
 
 def lstm_param_count(input_dim: int, units: int) -> int:
@@ -69,21 +69,34 @@ _FORMULAS = {
 
 
 class LayerParams(NamedTuple):
-    """One row of :func:`layer_param_table`."""
+    """One row of :func:`layer_param_table`; ``note`` says why a formula does not apply."""
 
     name: str
     kind: str
-    input_dim: int
-    units: int
+    input_dim: int | None
+    units: int | None
     keras_count: int
     formula_count: int | None
+    note: str = ""
+
+
+def _formula_note(layer: Any) -> str:
+    """Why the formulas here do not describe ``layer``, or ``""`` when they do."""
+    if getattr(layer, "use_bias", True) is False:
+        return "use_bias=False: the formula counts biases"
+    if type(layer).__name__ == "GRU" and getattr(layer, "reset_after", True) is False:
+        return "reset_after=False: one bias per gate, 3((d+1)u + u^2)"
+    return ""
 
 
 def layer_param_table(model: Any) -> list[LayerParams]:
     """List each layer's parameter count from Keras beside the count from the formula.
 
-    ``formula_count`` is ``None`` for layer types without a formula here. The model must be
-    built (for example started with ``keras.Input``).
+    Works on ``keras.Sequential`` and functional ``keras.Model`` s alike (their input layers are
+    skipped). ``formula_count`` is ``None`` for layer types without a formula here, and for
+    layers built with options the formula does not cover, which ``note`` names
+    (``use_bias=False``, a GRU's ``reset_after=False``). The model must be built (for example
+    started with ``keras.Input``).
 
     >>> import keras
     >>> model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(10), keras.layers.Dense(1)])
@@ -91,24 +104,31 @@ def layer_param_table(model: Any) -> list[LayerParams]:
     [('LSTM', 480, 480), ('Dense', 11, 11)]
     """
     layers = getattr(model, "layers", None)
-    if layers is None:
-        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    if not isinstance(layers, list) or not hasattr(model, "count_params"):
+        raise ArgumentError(f"model must be a Keras model, got {type(model).__name__}")
     if not getattr(model, "built", False):
         raise ValueError("model must be built: start it with keras.Input(shape=...) or call it once")
     rows = []
     for layer in layers:
         kind = type(layer).__name__
-        input_dim = int(layer.input.shape[-1])
-        units = int(getattr(layer, "units", 0))
-        formula = _FORMULAS.get(kind)
+        if kind == "InputLayer":
+            continue
+        inputs = layer.input
+        input_dim = (
+            int(inputs.shape[-1]) if hasattr(inputs, "shape") and inputs.shape[-1] is not None else None
+        )
+        units = getattr(layer, "units", None)
+        note = _formula_note(layer)
+        formula = _FORMULAS.get(kind) if not note and input_dim is not None and units else None
         rows.append(
             LayerParams(
                 name=layer.name,
                 kind=kind,
                 input_dim=input_dim,
-                units=units,
+                units=None if units is None else int(units),
                 keras_count=int(layer.count_params()),
-                formula_count=formula(input_dim, units) if formula else None,
+                formula_count=formula(input_dim, int(units)) if formula else None,
+                note=note,
             )
         )
     return rows

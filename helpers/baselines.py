@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validation import as_finite_array, check_int
+from helpers._validation import ArgumentError, as_finite_array, check_int
 from helpers.windows import Windows
 
 
@@ -16,8 +16,22 @@ def _windows(x: object, name: str = "x") -> np.ndarray:
     return as_finite_array(x, name, ndim=(2,)).astype(np.float64)
 
 
+MAX_HORIZON = 100_000
+
+
+def _horizon(horizon: object) -> int:
+    return check_int(horizon, "horizon", maximum=MAX_HORIZON)
+
+
+def _training_windows(train: object) -> Windows:
+    """``train`` as :class:`Windows`: it may also be a plain ``(x, y)`` pair."""
+    if not isinstance(train, tuple) or len(train) != 2:
+        raise ArgumentError(f"train must be Windows(x, y) or an (x, y) pair, got {type(train).__name__}")
+    return Windows(*train)
+
+
 def _repeat(values: np.ndarray, horizon: int) -> np.ndarray:
-    horizon = check_int(horizon, "horizon")
+    horizon = _horizon(horizon)
     return values if horizon == 1 else np.repeat(values[:, np.newaxis], horizon, axis=1)
 
 
@@ -44,7 +58,7 @@ def drift_forecast(x: object, horizon: int = 1) -> np.ndarray:
     if windows.shape[1] < 2:
         raise ValueError(f"x must hold at least 2 values per window for a difference, got {windows.shape}")
     last, step = windows[:, -1], windows[:, -1] - windows[:, -2]
-    ahead = np.arange(1, check_int(horizon, "horizon") + 1)
+    ahead = np.arange(1, _horizon(horizon) + 1)
     forecast = last[:, np.newaxis] + step[:, np.newaxis] * ahead
     return forecast[:, 0] if horizon == 1 else forecast
 
@@ -60,7 +74,7 @@ def seasonal_naive_forecast(x: object, season: int, horizon: int = 1) -> np.ndar
     """
     windows = _windows(x)
     season = check_int(season, "season")
-    horizon = check_int(horizon, "horizon")
+    horizon = _horizon(horizon)
     if windows.shape[1] < season:
         raise ValueError(f"x must hold at least season={season} values per window, got {windows.shape}")
     if horizon > season:
@@ -80,13 +94,16 @@ def linear_forecast(train: Windows, x: object) -> np.ndarray:
     """
     from sklearn.linear_model import LinearRegression
 
+    train = _training_windows(train)
     train_x = _windows(train.x, "train.x")
     train_y = as_finite_array(train.y, "train.y", ndim=(1, 2)).astype(np.float64)
     windows = _windows(x)
     if len(train_y) != len(train_x):
         raise ValueError(f"train.y must have one row per window: {len(train_y)} for {len(train_x)} windows")
     if windows.shape[1] != train_x.shape[1]:
-        raise ValueError(f"x must have {train_x.shape[1]} values per window like train.x, got {windows.shape}")
+        raise ValueError(
+            f"x must have {train_x.shape[1]} values per window like train.x, got {windows.shape}"
+        )
     return LinearRegression().fit(train_x, train_y).predict(windows)
 
 
@@ -97,6 +114,7 @@ def baseline_forecasts(train: Windows, x: object) -> dict[str, np.ndarray]:
     >>> {name: values.round(6).tolist() for name, values in baseline_forecasts(train, [[3, 5, 7]]).items()}
     {'naive (last value)': [7.0], 'drift (last value + last difference)': [9.0], 'linear regression': [9.0]}
     """
+    train = _training_windows(train)
     return {
         "naive (last value)": naive_forecast(x),
         "drift (last value + last difference)": drift_forecast(x),

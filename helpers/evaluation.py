@@ -8,12 +8,12 @@ from typing import NamedTuple
 import numpy as np
 from sklearn import metrics
 
-from helpers._validation import as_finite_array
+from helpers._validation import as_finite_array, check_int, check_mapping, check_positive
 
 
 def _paired(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
-    truth = as_finite_array(y_true, "y_true").astype(np.float64)
-    predicted = as_finite_array(y_pred, "y_pred").astype(np.float64)
+    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(np.float64)
+    predicted = as_finite_array(y_pred, "y_pred", ndim=(1, 2)).astype(np.float64)
     if truth.ndim == 2 and truth.shape[1] == 1:
         truth = truth[:, 0]
     if predicted.ndim == 2 and predicted.shape[1] == 1:  # model.predict gives (n, 1)
@@ -22,8 +22,6 @@ def _paired(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"y_true and y_pred must have matching shapes, got {truth.shape} and {predicted.shape}"
         )
-    if truth.ndim > 2:
-        raise ValueError(f"y_true must be 1-D or 2-D (samples, outputs), got shape {truth.shape}")
     return truth, predicted
 
 
@@ -70,8 +68,8 @@ def worst_abs_errors(predictions: object, target: object) -> np.ndarray:
     >>> worst_abs_errors([[102.9, 105.0], [103.0, 104.5]], target=[103, 105]).round(2).tolist()
     [0.1, 0.5]
     """
-    values = as_finite_array(predictions, "predictions").astype(np.float64)
-    goal = as_finite_array(target, "target").astype(np.float64)
+    values = as_finite_array(predictions, "predictions", ndim=(1, 2, 3)).astype(np.float64)
+    goal = as_finite_array(target, "target", ndim=(0, 1)).astype(np.float64)
     per_seed = values.reshape(len(values), -1)
     if per_seed.shape[1] != goal.size:
         raise ValueError(
@@ -90,10 +88,9 @@ def seed_spread(predictions: object, target: object, tolerance: float = 0.05) ->
     >>> spread.within_tolerance, round(spread.worst_abs_error, 2)
     (1, 1.3)
     """
-    if tolerance <= 0:
-        raise ValueError(f"tolerance must be > 0, got {tolerance}")
+    tolerance = check_positive(tolerance, "tolerance")
     errors = worst_abs_errors(predictions, target)
-    values = as_finite_array(predictions, "predictions").astype(np.float64)
+    values = as_finite_array(predictions, "predictions", ndim=(1, 2, 3)).astype(np.float64)
     return SeedSpread(
         lowest=float(values.min()),
         highest=float(values.max()),
@@ -117,6 +114,9 @@ def seed_spreads(
     >>> list(spreads), spreads["post, [13, 14, 15]"].worst_abs_error
     (['post, [13, 14, 15]'], 1.0)
     """
+    check_mapping(predictions, "predictions")
+    check_mapping(targets, "targets")
+    check_positive(tolerance, "tolerance")
     spreads = {}
     for recipe, values in predictions.items():
         per_query = as_finite_array(values, f"predictions[{recipe!r}]")
@@ -128,3 +128,51 @@ def seed_spreads(
         for column, (query, target) in enumerate(targets.items()):
             spreads[f"{recipe}, {query}"] = seed_spread(per_query[:, column], target, tolerance)
     return spreads
+
+
+def rmse_per_seed(predictions: object, y_true: object) -> np.ndarray:
+    """The root mean squared error of each seed's predictions: ``predictions`` ``(seeds, samples, ...)``.
+
+    Each row is scored against ``y_true`` ``(samples, ...)`` over all its samples and outputs;
+    a trailing output axis of size 1 (``model.predict``'s shape) is ignored.
+
+    >>> rmse_per_seed([[1.0, 2.0], [1.0, 4.0]], [1, 2]).tolist()
+    [0.0, 1.4142135623730951]
+    """
+    values = as_finite_array(predictions, "predictions", ndim=(2, 3)).astype(np.float64)
+    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(np.float64)
+    if values.ndim == 3 and values.shape[2] == 1 and truth.ndim == 1:
+        values = values[:, :, 0]
+    if values.shape[1:] != truth.shape:
+        raise ValueError(
+            f"predictions must have shape (seeds, *{truth.shape}) to match y_true, got {values.shape}"
+        )
+    squared = (values - truth).reshape(len(values), -1) ** 2
+    return np.sqrt(squared.mean(axis=1))
+
+
+def mase(y_true: object, y_pred: object, training_series: object, season: int = 1) -> float:
+    """Mean absolute scaled error: the forecast's MAE over the in-sample MAE of the seasonal naive.
+
+    The scale is the mean absolute difference between values ``season`` steps apart in
+    ``training_series`` (what "repeat the value one season ago" errs by on the training span),
+    so below 1 beats that naive forecast on average and above 1 loses to it. Any shape of
+    ``y_true`` / ``y_pred`` (one forecast or many, several steps ahead) is averaged whole.
+
+    >>> mase([5, 6], [5.5, 6.5], training_series=[1, 2, 4, 8], season=1)  # scale (1 + 2 + 4) / 3
+    0.21428571428571427
+    """
+    truth = as_finite_array(y_true, "y_true").astype(np.float64)
+    predicted = as_finite_array(y_pred, "y_pred").astype(np.float64)
+    if truth.shape != predicted.shape:
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {truth.shape} and {predicted.shape}"
+        )
+    series = as_finite_array(training_series, "training_series", ndim=(1,)).astype(np.float64)
+    season = check_int(season, "season")
+    if len(series) <= season:
+        raise ValueError(f"training_series must be longer than season={season}, got {len(series)} values")
+    scale = np.mean(np.abs(series[season:] - series[:-season]))
+    if scale == 0:
+        raise ValueError("training_series must change at some point: its seasonal naive error is 0")
+    return float(np.mean(np.abs(truth - predicted)) / scale)

@@ -9,7 +9,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from helpers._validation import as_finite_array
+from helpers._validation import (
+    ArgumentError,
+    as_finite_array,
+    check_int,
+    check_mapping,
+    check_positive,
+    check_real,
+    check_str,
+)
+
+
+def _axes(ax: object, figsize: tuple[float, float]) -> Axes:
+    """``ax`` if it is a Matplotlib ``Axes``, a new figure's axes if it is ``None``."""
+    if ax is None:
+        return plt.subplots(figsize=figsize)[1]
+    if not isinstance(ax, Axes):
+        raise ArgumentError(f"ax must be a Matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
 
 
 def _losses(history: Any) -> list[float]:
@@ -32,8 +49,10 @@ def plot_history(
     ('epoch', 'log')
     """
     losses = _losses(history)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+    check_str(title, "title")
+    if mark_epoch is not None:
+        check_int(mark_epoch, "mark_epoch")
+    ax = _axes(ax, (6, 3.5))
     epochs = np.arange(1, len(losses) + 1)
     ax.plot(epochs, losses, label="training loss (MSE)")
     if mark_epoch is not None:
@@ -53,16 +72,25 @@ def plot_predictions(
 ) -> Axes:
     """Scatter predictions against targets, with the diagonal a perfect model would sit on.
 
+    ``y_pred`` must have ``y_true``'s shape (``model.predict``'s ``(n, 1)`` beside ``(n,)`` is fine).
+
     >>> ax = plot_predictions([8, 9, 12, 14], [8.1, 9.0, 11.5, 13.2])
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('target', 'prediction')
     """
-    truth = as_finite_array(y_true, "y_true").astype(float).ravel()
-    predicted = as_finite_array(y_pred, "y_pred").astype(float).ravel()
+    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(float)
+    predicted = as_finite_array(y_pred, "y_pred", ndim=(1, 2)).astype(float)
+    if truth.ndim == 2 and truth.shape[1] == 1:
+        truth = truth[:, 0]
+    if predicted.ndim == 2 and predicted.shape[1] == 1:
+        predicted = predicted[:, 0]
     if truth.shape != predicted.shape:
-        raise ValueError(f"y_true and y_pred must match in size, got {truth.size} and {predicted.size}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {truth.shape} and {predicted.shape}"
+        )
+    truth, predicted = truth.ravel(), predicted.ravel()
+    check_str(title, "title")
+    ax = _axes(ax, (4.5, 4.5))
     low, high = min(truth.min(), predicted.min()), max(truth.max(), predicted.max())
     ax.plot([low, high], [low, high], color="grey", linestyle=":", label="prediction = target")
     ax.scatter(truth, predicted, color="tab:blue", zorder=3, label="model")
@@ -86,10 +114,11 @@ def plot_seed_spread(
     >>> [label.get_text() for label in ax.get_xticklabels()]
     ['post', 'ours']
     """
-    if not predictions_by_recipe:
-        raise ValueError("predictions_by_recipe must name at least one recipe")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+    check_mapping(predictions_by_recipe, "predictions_by_recipe")
+    target = check_real(target, "target")
+    tolerance = check_positive(tolerance, "tolerance")
+    check_str(title, "title")
+    ax = _axes(ax, (6, 3.5))
     ax.axhspan(
         target - tolerance,
         target + tolerance,
@@ -126,12 +155,10 @@ def plot_errors_per_seed(
     >>> ax.get_yscale(), [line.get_label() for line in ax.get_lines()]
     ('log', ['post', 'ours', '±0.05'])
     """
-    if not errors_by_recipe:
-        raise ValueError("errors_by_recipe must name at least one recipe")
-    if tolerance <= 0:
-        raise ValueError(f"tolerance must be > 0, got {tolerance}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    check_mapping(errors_by_recipe, "errors_by_recipe")
+    tolerance = check_positive(tolerance, "tolerance")
+    check_str(title, "title")
+    ax = _axes(ax, (5, 3.5))
     for name, values in errors_by_recipe.items():
         errors = as_finite_array(values, f"errors_by_recipe[{name!r}]").astype(float).ravel()
         if np.any(errors < 0):

@@ -20,10 +20,11 @@ from helpers._validation import (
     as_finite_array,
     check_bool,
     check_choice,
+    check_instance,
     check_int,
     check_positive,
 )
-from helpers.windows import from_relative, to_3d, to_relative
+from helpers.windows import from_relative, to_3d, to_relative, windows_3d
 
 if TYPE_CHECKING:
     import keras
@@ -117,9 +118,9 @@ class Recipe:
         """
         recurrent = [f"{self.cell}({units}, {self.activation})" for units in self.lstm_units]
         layers = " -> ".join(recurrent + [f"Dense({units})" for units in self.dense_units])
-        inputs = (
-            ["relative to each window's last value (differenced)"] if self.relative else []
-        ) + (["scaled by the training windows' spread"] if self.scale else [])
+        inputs = (["relative to each window's last value (differenced)"] if self.relative else []) + (
+            ["scaled by the training windows' spread"] if self.scale else []
+        )
         batches = "full batch" if self.batch_size is None else f"batches of {self.batch_size}"
         clip = f", clipnorm={self.clipnorm:g}" if self.clipnorm is not None else ""
         length = (
@@ -163,6 +164,10 @@ class Recipe:
         return self.epochs * self.epoch_steps(windows)
 
 
+def _checked_recipe(recipe: object) -> Recipe:
+    return check_instance(recipe, "recipe", Recipe, "a helpers.Recipe")
+
+
 def window_relative(recipe: Recipe) -> Recipe:
     """The fix notebooks 01-04 try on the posts' tasks: window-relative inputs, ``tanh``, full batch.
 
@@ -177,7 +182,7 @@ def window_relative(recipe: Recipe) -> Recipe:
     ('tanh', True, None, 200)
     """
     return dataclasses.replace(
-        recipe,
+        _checked_recipe(recipe),
         activation="tanh",
         relative=True,
         epochs=10,
@@ -204,7 +209,7 @@ def validated(recipe: Recipe) -> Recipe:
     (True, 'relu', 2000, 'val_loss')
     """
     return dataclasses.replace(
-        recipe,
+        _checked_recipe(recipe),
         relative=True,
         epochs=40,
         batch_size=None,
@@ -236,7 +241,7 @@ def fit_scaling(recipe: Recipe, x: object, y: object) -> Scaling:
     >>> fit_scaling(recipe, [[1, 2, 3], [2, 3, 4]], [4, 5])  # 8 values, mean 3, variance 12 / 8
     Scaling(center=3.0, spread=1.224744871391589)
     """
-    return _scaling(recipe, *_training_arrays(recipe, x, y))
+    return _scaling(recipe, *_training_arrays(_checked_recipe(recipe), x, y))
 
 
 def _scaling(recipe: Recipe, windows: np.ndarray, targets: np.ndarray) -> Scaling:
@@ -261,8 +266,11 @@ def build_model(
     """
     import keras
 
-    timesteps = check_int(timesteps, "timesteps")
-    features = check_int(features, "features")
+    _checked_recipe(recipe)
+    timesteps = check_int(timesteps, "timesteps", maximum=100_000)
+    features = check_int(features, "features", maximum=100_000)
+    if scaling is not None:
+        check_instance(scaling, "scaling", Scaling, "a helpers.Scaling or None")
     layers: list[Any] = [keras.Input(shape=(timesteps, features))]
     if scaling is not None:
         layers.append(keras.layers.Rescaling(1 / scaling.spread, offset=-scaling.center / scaling.spread))
@@ -282,12 +290,10 @@ def build_model(
 
 def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Windows ``(n, timesteps, features)`` and targets ``(n, outputs)``, relative if the recipe is."""
-    windows = to_3d(x, name=f"x{name}").astype(np.float64)
+    windows = windows_3d(x, f"x{name}").astype(np.float64)
     targets = as_finite_array(y, f"y{name}", ndim=(1, 2)).astype(np.float64)
     if len(targets) != len(windows):
-        raise ValueError(
-            f"y{name} must have one row per window: {len(targets)} for {len(windows)} windows"
-        )
+        raise ValueError(f"y{name} must have one row per window: {len(targets)} for {len(windows)} windows")
     targets = targets.reshape(len(targets), -1)
     outputs = recipe.dense_units[-1]
     if targets.shape[1] != outputs:
@@ -376,7 +382,7 @@ def train_over_seeds(
     import keras
 
     seeds = _checked_seeds(seeds)
-    windows, targets = _training_arrays(recipe, x, y)
+    windows, targets = _training_arrays(_checked_recipe(recipe), x, y)
     timesteps, features = windows.shape[1], windows.shape[2]
     validation_data = _validation_arrays(recipe, validation, timesteps, features)
     scaling = _scaling(recipe, windows, targets) if recipe.scale else None
@@ -416,7 +422,11 @@ def train_over_seeds(
                 verbose=0,
                 callbacks=_callbacks(recipe),
             )
+        # The evaluation step was traced for the validation dataset; give the caller a model
+        # whose evaluate() traces afresh for whatever data it is given, and reuse ours after.
+        validation_step, model.test_function = model.test_function, None
         yield model, history
+        model.test_function = validation_step
 
 
 def _as_dataset(arrays: tuple[np.ndarray, np.ndarray] | None) -> Any:
@@ -466,8 +476,7 @@ def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
     >>> predict(recipe, model, [[13, 14, 15]]).shape
     (1, 1)
     """
-    if not isinstance(recipe, Recipe):
-        raise ArgumentError(f"recipe must be a helpers.Recipe, got {type(recipe).__name__}")
+    _checked_recipe(recipe)
     windows = to_3d(x).astype(np.float64)
     expected = tuple(getattr(model, "input_shape", (None,))[1:])
     if len(expected) != 2 or windows.shape[1:] != expected:

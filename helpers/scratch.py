@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers._validation import as_finite_array
+from helpers._validation import as_finite_array, check_bool, check_choice
 
 GATE_NAMES = ("input", "forget", "candidate", "output")
 _ACTIVATIONS = {"tanh": np.tanh, "relu": lambda values: np.maximum(values, 0.0)}
@@ -51,9 +51,7 @@ def _checked_weights(
 
 
 def _checked_activation(activation: str) -> str:
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of {tuple(_ACTIVATIONS)}, got {activation!r}")
-    return activation
+    return check_choice(activation, "activation", tuple(_ACTIVATIONS))
 
 
 def lstm_step(
@@ -138,6 +136,7 @@ def lstm_forward(
     >>> lstm_forward([[[1.0], [2.0]]], kernel, np.zeros((1, 4)), np.zeros(4)).round(3)
     array([[0.587]])
     """
+    return_sequences = check_bool(return_sequences, "return_sequences")
     steps = lstm_steps(x, kernel, recurrent_kernel, bias, activation)
     if return_sequences:
         return np.stack([step.hidden for step in steps], axis=1)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from helpers._validation import ArgumentError, check_instance, check_int, check_mapping, check_str
 from helpers.analysis import LayerParams
 from helpers.evaluation import SeedSpread
 
@@ -28,15 +29,21 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decim
        0       11.94
        1        0.00
     """
-    if not headers:
-        raise ValueError("headers must name at least one column")
-    if decimals < 0:
-        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    if isinstance(headers, str) or not isinstance(headers, Sequence) or not headers:
+        raise ArgumentError(f"headers must be a non-empty list of column names, got {headers!r:.80}")
+    for header in headers:
+        check_str(header, "each of headers")
+    if isinstance(rows, str) or not isinstance(rows, Sequence | np.ndarray) or np.ndim(rows) == 0:
+        raise ArgumentError(f"rows must be a list of rows, got {type(rows).__name__}")
+    decimals = check_int(decimals, "decimals", minimum=0, maximum=15)
+    for number, row in enumerate(rows):
+        if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
+            raise ArgumentError(f"rows[{number}] must be a list of values, got {type(row).__name__}")
     texts = [[_cell(value, decimals) for value in row] for row in rows]
     for number, row in enumerate(texts):
         if len(row) != len(headers):
             raise ValueError(f"rows[{number}] has {len(row)} values for {len(headers)} headers")
-    widths = [max(len(str(header)), *(len(row[i]) for row in texts)) for i, header in enumerate(headers)]
+    widths = [max([len(header), *(len(row[i]) for row in texts)]) for i, header in enumerate(headers)]
     lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(t.rjust(w) for t, w in zip(row, widths, strict=True)) for row in texts]
@@ -53,8 +60,9 @@ def format_spreads(spreads: Mapping[str, SeedSpread], decimals: int = 3) -> str:
     post  11.900   15.300         1.700        2.100        0 of 2
     ours  14.000   14.000         0.000        0.000        2 of 2
     """
-    if not spreads:
-        raise ValueError("spreads must name at least one result")
+    check_mapping(spreads, "spreads")
+    for name, spread in spreads.items():
+        check_instance(spread, f"spreads[{name!r}]", SeedSpread, "a SeedSpread from helpers.seed_spread")
     tolerances = {spread.tolerance for spread in spreads.values()}
     if len(tolerances) != 1:
         raise ValueError(f"spreads must share one tolerance, got {sorted(tolerances)}")
@@ -76,10 +84,19 @@ def format_spreads(spreads: Mapping[str, SeedSpread], decimals: int = 3) -> str:
 def format_param_table(rows: Sequence[LayerParams]) -> str:
     """Render :func:`helpers.layer_param_table` rows: each layer's count from Keras and the formula.
 
+    A ``note`` column appears when a layer has one (a formula that does not apply to it).
+
     >>> from helpers.analysis import LayerParams
     >>> print(format_param_table([LayerParams("lstm", "LSTM", 1, 10, 480, 480)]))
     layer  type  input dim  units  Keras  formula
     -----  ----  ---------  -----  -----  -------
      lstm  LSTM          1     10    480      480
     """
-    return format_table(["layer", "type", "input dim", "units", "Keras", "formula"], rows)
+    if isinstance(rows, str) or not isinstance(rows, Sequence) or not rows:
+        raise ArgumentError(f"rows must be a non-empty list from helpers.layer_param_table, got {rows!r:.80}")
+    for row in rows:
+        check_instance(row, "each of rows", LayerParams, "a LayerParams from helpers.layer_param_table")
+    headers = ["layer", "type", "input dim", "units", "Keras", "formula"]
+    if any(row.note for row in rows):
+        return format_table([*headers, "note"], rows)
+    return format_table(headers, [row[:-1] for row in rows])

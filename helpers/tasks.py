@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers._validation import check_int, check_positive
 from helpers.recipes import Recipe
 from helpers.windows import Windows, split_in_time, split_sequence, to_relative
 
@@ -115,6 +116,7 @@ def _merge(parts: list[Windows]) -> Windows:
 
 
 ARITHMETIC_STEPS = (1, 2, 3, 5)
+MAX_LENGTH = 1_000_000
 
 
 def arithmetic_task(n_steps: int = 3, length: int = 30, held_out: int = 5) -> HeldOutTask:
@@ -128,6 +130,9 @@ def arithmetic_task(n_steps: int = 3, length: int = 30, held_out: int = 5) -> He
     >>> len(task.train.x), len(task.val.x), {name: len(w.x) for name, w in task.tests.items()}
     (68, 20, {'trained steps, later values': 20, 'step 4 (not trained)': 5, 'step 8 (beyond)': 5})
     """
+    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
+    held_out = check_int(held_out, "held_out")
+
     def series(step: int) -> np.ndarray:
         return 1.0 + step * np.arange(length)
 
@@ -145,17 +150,18 @@ def arithmetic_task(n_steps: int = 3, length: int = 30, held_out: int = 5) -> He
     )
 
 
-def noisy_trend_task(n_steps: int = 3, length: int = 200, held_out: int = 30, seed: int = 0) -> HeldOutTask:
+def noisy_trend_task(n_steps: int = 3, length: int = 150, held_out: int = 25, seed: int = 0) -> HeldOutTask:
     """A noisy line, ``0.5 t + N(0, 1)``: the next value from the last ``n_steps``.
 
     No model can predict the noise: the best test RMSE is about 1, the noise's own spread.
 
     >>> task = noisy_trend_task()
     >>> len(task.train.x), len(task.val.x), len(task.tests["later values"].x)
-    (137, 30, 30)
+    (97, 25, 25)
     """
-    rng = np.random.default_rng(seed)
-    t = np.arange(length)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    t = np.arange(check_int(length, "length", minimum=2, maximum=MAX_LENGTH))
+    held_out = check_int(held_out, "held_out")
     split = split_in_time(0.5 * t + rng.normal(size=length), n_steps, held_out, held_out)
     return HeldOutTask(
         "noisy trend 0.5 t + N(0, 1)",
@@ -166,7 +172,25 @@ def noisy_trend_task(n_steps: int = 3, length: int = 200, held_out: int = 30, se
     )
 
 
-def logistic_task(n_steps: int = 3, length: int = 200, held_out: int = 30, r: float = 3.8) -> HeldOutTask:
+def logistic_series(length: int = 200, r: float = 3.8, start: float = 0.2) -> np.ndarray:
+    """``length`` values of the logistic map ``x[t+1] = r x[t] (1 - x[t])`` from ``x[0] = start``.
+
+    >>> logistic_series(3, r=4.0, start=0.5).tolist()
+    [0.5, 1.0, 0.0]
+    """
+    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
+    r = check_positive(r, "r")
+    start = check_positive(start, "start")
+    if not (r <= 4 and start < 1):
+        raise ValueError(f"r must be <= 4 and start < 1 to stay in [0, 1], got r={r}, start={start}")
+    values = np.empty(length)
+    values[0] = start
+    for t in range(1, length):
+        values[t] = r * values[t - 1] * (1 - values[t - 1])
+    return values
+
+
+def logistic_task(n_steps: int = 3, length: int = 150, held_out: int = 25, r: float = 3.8) -> HeldOutTask:
     """The logistic map ``x[t+1] = r x[t] (1 - x[t])`` (chaotic at ``r = 3.8``), next value.
 
     The next value is a parabola of the last one: non-linear, and it depends on the level of
@@ -174,13 +198,10 @@ def logistic_task(n_steps: int = 3, length: int = 200, held_out: int = 30, r: fl
 
     >>> task = logistic_task()
     >>> len(task.train.x), bool(task.train.x.max() < 1)
-    (137, True)
+    (97, True)
     """
-    values = np.empty(length)
-    values[0] = 0.2
-    for t in range(1, length):
-        values[t] = r * values[t - 1] * (1 - values[t - 1])
-    split = split_in_time(values, n_steps, held_out, held_out)
+    held_out = check_int(held_out, "held_out")
+    split = split_in_time(logistic_series(length, r), n_steps, held_out, held_out)
     return HeldOutTask(
         f"logistic map r = {r:g}",
         f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",

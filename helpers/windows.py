@@ -37,7 +37,7 @@ def split_sequence(sequence: object, n_steps: int, n_out: int = 1) -> tuple[np.n
     return X, (y[:, 0] if n_out == 1 else y)
 
 
-def to_3d(x: object, name: str = "x") -> np.ndarray:
+def to_3d(x: object) -> np.ndarray:
     """Reshape windows ``(samples, timesteps)`` to ``(samples, timesteps, 1)``, the shape an LSTM wants.
 
     Keras recurrent layers read ``(samples, timesteps, features)``; a univariate series has one
@@ -46,6 +46,11 @@ def to_3d(x: object, name: str = "x") -> np.ndarray:
     >>> to_3d([[1, 2, 3], [4, 5, 6]]).shape
     (2, 3, 1)
     """
+    return windows_3d(x, "x")
+
+
+def windows_3d(x: object, name: str) -> np.ndarray:
+    """:func:`to_3d` for an argument called ``name`` (its errors say so)."""
     array = as_finite_array(x, name)
     if array.ndim == 2:
         return array[:, :, np.newaxis]
@@ -156,9 +161,7 @@ class TimeSplit(NamedTuple):
     test: Windows
 
 
-def split_in_time(
-    sequence: object, n_steps: int, val_size: int, test_size: int, n_out: int = 1
-) -> TimeSplit:
+def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int, n_out: int = 1) -> TimeSplit:
     """Cut a series into windows and split them in time order, by where their targets lie.
 
     The last ``test_size`` values of the series are the test span, the ``val_size`` before them

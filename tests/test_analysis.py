@@ -73,7 +73,7 @@ def test_table_for_the_stacked_model_of_post_000():
         ("LSTM", 1, 20, 1760, 1760),
         ("LSTM", 20, 10, 1240, 1240),
         ("Dense", 10, 1, 11, 11),
-        ("Dropout", 1, 0, 0, None),
+        ("Dropout", 1, None, 0, None),
     ]
     assert sum(r.keras_count for r in rows) == model.count_params() == 3011
 
@@ -93,3 +93,33 @@ def test_param_table_text_lists_every_layer():
         ["LSTM", "1", "10", "480", "480"],
         ["Dense", "10", "1", "11", "11"],
     ]
+
+
+def test_table_works_on_a_functional_model_and_skips_its_input_layers():
+    first, second = keras.Input((3, 1)), keras.Input((3, 1))
+    merged = keras.layers.Concatenate()([keras.layers.LSTM(4)(first), keras.layers.GRU(2)(second)])
+    model = keras.Model([first, second], keras.layers.Dense(1)(merged))
+    rows = layer_param_table(model)
+    assert [(row.kind, row.keras_count, row.formula_count) for row in rows] == [
+        ("LSTM", 96, 96),
+        ("GRU", 30, 30),
+        ("Concatenate", 0, None),
+        ("Dense", 7, 7),
+    ]
+    assert rows[2].input_dim is None  # two inputs: no single input dimension
+
+
+@pytest.mark.parametrize(
+    ("layer", "note"),
+    [
+        (keras.layers.LSTM(4, use_bias=False), "use_bias=False"),
+        (keras.layers.Dense(3, use_bias=False), "use_bias=False"),
+        (keras.layers.GRU(4, reset_after=False), "reset_after=False"),
+    ],
+)
+def test_table_flags_layers_the_formula_does_not_describe(layer, note):
+    model = keras.Sequential([keras.Input((3, 2)), layer])
+    (row,) = layer_param_table(model)
+    assert row.formula_count is None and note in row.note
+    table = format_param_table([row])
+    assert table.splitlines()[0].endswith("note") and note in table

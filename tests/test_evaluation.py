@@ -75,7 +75,7 @@ def test_seed_spread_uses_the_worse_output_of_two():
 
 
 def test_seed_spread_rejects_bad_input():
-    with pytest.raises(ValueError, match="tolerance must be > 0"):
+    with pytest.raises(ValueError, match="tolerance must be a finite number > 0"):
         seed_spread([14.0], target=14, tolerance=0)
     with pytest.raises(ValueError, match="2 value\\(s\\) per seed"):
         seed_spread([14.0, 14.1], target=[103, 105])

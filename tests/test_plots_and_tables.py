@@ -40,7 +40,7 @@ def test_plot_history_rejects_bad_input():
 def test_plot_predictions_points_and_labels():
     ax = plot_predictions([8, 9], [[8.5], [9.5]])
     assert ax.collections[0].get_offsets().tolist() == [[8, 8.5], [9, 9.5]]
-    with pytest.raises(ValueError, match="must match in size"):
+    with pytest.raises(ValueError, match="must have the same shape"):
         plot_predictions([1, 2, 3], [1, 2])
 
 
@@ -50,7 +50,7 @@ def test_plot_seed_spread_one_column_per_recipe():
         [11.9, 13.5, 15.3],
         [14.0, 14.0, 14.0],
     ]
-    with pytest.raises(ValueError, match="at least one recipe"):
+    with pytest.raises(ValueError, match="at least one entry"):
         plot_seed_spread({}, target=14)
 
 
@@ -77,14 +77,14 @@ def test_format_spreads_one_row_per_name_and_one_tolerance():
     assert lines[3].split()[-3:] == ["1", "of", "1"]
     with pytest.raises(ValueError, match="share one tolerance"):
         format_spreads({"a": seed_spread([1.0], 1, tolerance=0.1), "b": seed_spread([1.0], 1)})
-    with pytest.raises(ValueError, match="at least one result"):
+    with pytest.raises(ValueError, match="at least one entry"):
         format_spreads({})
 
 
 def test_format_table_rejects_bad_rows():
     with pytest.raises(ValueError, match=r"rows\[0\] has 1 values for 2 headers"):
         format_table(["a", "b"], [[1]])
-    with pytest.raises(ValueError, match="headers must name"):
+    with pytest.raises(ValueError, match="headers must be a non-empty list"):
         format_table([], [])
 
 
@@ -100,10 +100,10 @@ def test_plot_errors_per_seed_draws_each_seed_with_a_floor():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (({},), "must name at least one recipe"),
+        (({},), "must name at least one entry"),
         (({"post": [0.1, -0.2]},), "must be absolute errors"),
         (({"post": [0.1, float("nan")]},), "must not contain NaN"),
-        (({"post": [0.1]}, 0), "tolerance must be > 0"),
+        (({"post": [0.1]}, 0), "tolerance must be a finite number > 0"),
     ],
 )
 def test_plot_errors_per_seed_rejects_bad_input(args, message):

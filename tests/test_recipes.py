@@ -3,16 +3,20 @@ import dataclasses
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+import helpers
 from helpers import (
     Recipe,
     SeedWorkers,
     build_model,
+    fit_scaling,
     predict,
     predictions_over_seeds,
-    window_relative,
     train,
     train_over_seeds,
+    validated,
+    window_relative,
 )
 from helpers.recipes import _batches
 
@@ -212,3 +216,127 @@ def test_epoch_steps_counts_batches_or_full_batch_steps():
     assert window_relative(POST_1).epoch_steps(4) == 20
     with pytest.raises(ValueError, match="windows must be >= 1"):
         POST_1.epoch_steps(0)
+
+
+def test_validated_is_the_plain_keras_recipe_of_notebook_01():
+    task = helpers.arithmetic_task()
+    recipe = dataclasses.replace(validated(POST_1), unroll=False)
+    model, history = train(recipe, task.train.x, task.train.y, seed=0, validation=(task.val.x, task.val.y))
+
+    x_train, y_train = helpers.to_relative(task.train.x, task.train.y)
+    x_val, y_val = helpers.to_relative(task.val.x, task.val.y)
+    keras.utils.set_random_seed(0)
+    plain = keras.Sequential(
+        [
+            keras.Input((3, 1)),
+            keras.layers.LSTM(10, activation="relu"),
+            keras.layers.Dense(5),
+            keras.layers.Dense(1),
+        ]
+    )
+    plain.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    plain_history = plain.fit(
+        tf.data.Dataset.from_tensors((x_train[..., None], y_train)).repeat(),
+        steps_per_epoch=50,
+        epochs=40,
+        validation_data=(x_val[..., None], y_val),
+        callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=4, restore_best_weights=True)],
+        shuffle=False,
+        verbose=0,
+    )
+    assert len(history.history["loss"]) == len(plain_history.history["loss"])
+    query = task.tests["step 4 (not trained)"].x
+    expected = plain.predict(helpers.to_relative(query)[0][..., None], verbose=0) + query[:, -1:]
+    np.testing.assert_allclose(predict(recipe, model, query), expected, rtol=1e-5)
+
+
+def test_val_loss_early_stopping_stops_and_restores_the_best_epoch():
+    rng = np.random.default_rng(0)
+    x_train, x_val = rng.normal(size=(20, 3)), rng.normal(size=(10, 3))
+    y_train, y_val = rng.normal(size=20), rng.normal(size=10)  # noise: validation loss soon rises
+    recipe = Recipe(
+        lstm_units=(8,),
+        dense_units=(1,),
+        batch_size=None,
+        steps_per_epoch=20,
+        epochs=50,
+        learning_rate=0.05,
+        early_stopping_patience=3,
+        early_stopping_monitor="val_loss",
+        restore_best_weights=True,
+    )
+    model, history = train(recipe, x_train, y_train, seed=0, validation=(x_val, y_val))
+    val_losses = history.history["val_loss"]
+    assert len(val_losses) < 50 and int(np.argmin(val_losses)) == len(val_losses) - 4
+    restored = np.mean((predict(recipe, model, x_val)[:, 0] - y_val) ** 2)
+    assert restored == pytest.approx(min(val_losses), rel=1e-4)
+
+
+def test_val_loss_needs_validation_windows_of_the_training_shape():
+    recipe = validated(POST_1)
+    with pytest.raises(ValueError, match="validation must be given"):
+        train(recipe, X, Y, seed=0)
+    with pytest.raises(ValueError, match="x_val windows must have the training windows' shape"):
+        train(recipe, X, Y, seed=0, validation=([[1, 2, 3, 4]], [5]))
+    with pytest.raises(ValueError, match="validation must be a pair"):
+        train(recipe, X, Y, seed=0, validation=np.zeros((2, 3)))
+
+
+def test_scaling_is_fitted_on_training_windows_and_undone_inside_the_model():
+    recipe = Recipe(lstm_units=(3,), dense_units=(1,), scale=True, epochs=1)
+    x, y = [[100, 110, 120], [130, 140, 150]], [130, 160]
+    values = np.array([100, 110, 120, 130, 140, 150, 130, 160.0])
+    scaling = fit_scaling(recipe, x, y)
+    assert scaling == pytest.approx((values.mean(), values.std()))
+    relative = dataclasses.replace(recipe, relative=True)  # relative values: -20 -10 0 -20 -10 0 10 10
+    assert fit_scaling(relative, x, y) == pytest.approx(
+        (0.0, np.sqrt(np.mean([400, 100, 0, 400, 100, 0, 100, 100])))
+    )
+    assert fit_scaling(dataclasses.replace(recipe, scale=False), x, y) == (0.0, 1.0)
+    model = build_model(recipe, 3, scaling=scaling)
+    first, last = model.layers[0], model.layers[-1]
+    assert (
+        type(first).__name__ == type(last).__name__ == "Rescaling" and model.count_params() == 3 * 4 * 5 + 4
+    )
+    inputs = np.array([[[100.0], [110.0], [120.0]]], dtype="float32")
+    np.testing.assert_allclose(first(inputs), (inputs - scaling.center) / scaling.spread, rtol=1e-5)
+
+
+def test_scaled_recipe_trains_and_predicts_in_the_series_units():
+    recipe = Recipe(
+        lstm_units=(6,),
+        dense_units=(1,),
+        scale=True,
+        batch_size=None,
+        steps_per_epoch=50,
+        epochs=4,
+        learning_rate=0.01,
+        activation="tanh",
+    )
+    series = 1000 + 10 * np.arange(40.0)
+    x, y = helpers.split_sequence(series, 3)
+    model, _ = train(recipe, x, y, seed=0)
+    assert np.abs(predict(recipe, model, x[:5])[:, 0] - y[:5]).max() < 50  # unscaled, it would be near 0
+
+
+def test_printed_recipe_reads_like_a_description_and_hides_implementation_switches():
+    ours = validated(POST_1)
+    text = str(ours)
+    assert text.splitlines()[0] == "layers    LSTM(10, relu) -> Dense(5) -> Dense(1)"
+    assert "differenced" in text and "EarlyStopping('val_loss', patience=4, restore_best_weights)" in text
+    assert max(len(line) for line in text.splitlines()) < 90
+    for switch in ("pipeline", "unroll"):
+        assert switch not in text and switch not in repr(ours)
+    clipped = str(dataclasses.replace(ours, clipnorm=1.0, scale=True))
+    assert "clipnorm=1" in clipped and "scaled by the training windows' spread" in clipped
+
+
+def test_a_model_trained_with_validation_windows_can_still_evaluate_arrays():
+    task = helpers.arithmetic_task()
+    recipe = validated(Recipe(lstm_units=(4,), dense_units=(1,)))
+    x_val, y_val = helpers.to_relative(task.val.x, task.val.y)
+    for model, history in train_over_seeds(
+        recipe, task.train.x, task.train.y, [0, 1], (task.val.x, task.val.y)
+    ):
+        loss = model.evaluate(x_val[..., None], y_val, verbose=0)
+        assert loss == pytest.approx(min(history.history["val_loss"]), rel=1e-4)
