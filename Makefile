@@ -9,10 +9,15 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NBVAL := --nbval --nbval-current-env
+# jupyter refuses to start as root (in a Docker container, say) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+# A machine unlike the default: oneDNN requested (setup_notebook must turn it off again) and one
+# thread per TensorFlow pool. The stored outputs must pass strict nbval here too.
+PORTABILITY_ENV := TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 EXECUTE := $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.kernel_name=python3
 
-.PHONY: setup lab test unit nbval run refresh lint bench clean
+.PHONY: setup lab test unit nbval nbval-portability run refresh restore lint bench clean
 
 setup: $(STAMP)
 
@@ -23,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests helpers notebooks $(NBVAL)
@@ -34,13 +39,20 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest notebooks $(NBVAL)
 
+nbval-portability: $(STAMP)
+	$(PORTABILITY_ENV) $(BIN)/python -m pytest notebooks $(NBVAL)
+
 run: $(STAMP)
 	mkdir -p build
 	$(EXECUTE) --to notebook --output-dir build $(NOTEBOOKS)
-	$(BIN)/jupyter nbconvert --to html --output-dir build build/*.ipynb
+	$(BIN)/jupyter nbconvert --to html --template classic --output-dir build build/*.ipynb
 
 refresh: $(STAMP)
 	$(EXECUTE) --ExecutePreprocessor.record_timing=False --to notebook --inplace $(NOTEBOOKS)
+
+# Put the notebooks back as committed (after running them in JupyterLab, which saves outputs).
+restore:
+	git checkout HEAD -- notebooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks benchmarks
