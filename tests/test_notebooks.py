@@ -28,7 +28,7 @@ def test_name_is_numbered_snake_case(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_stored_from_a_clean_restart_and_run_all(path):
-    notebook, cells = code_cells(path)
+    _, cells = code_cells(path)
     counts = [cell["execution_count"] for cell in cells]
     assert counts == list(range(1, len(cells) + 1)), "execution counts must be 1..N"
     assert any(cell["outputs"] for cell in cells), "outputs must be stored"
@@ -41,7 +41,8 @@ def test_kernelspec_is_stored_as_jupyterlab_writes_it(path):
     """Otherwise JupyterLab marks the notebook modified on opening it, and autosave rewrites it."""
     installed = KernelSpecManager().get_kernel_spec("python3")
     stored = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
-    assert stored == {"display_name": installed.display_name, "language": installed.language, "name": "python3"}
+    expected = {"display_name": installed.display_name, "language": installed.language, "name": "python3"}
+    assert stored == expected
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
