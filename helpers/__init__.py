@@ -27,6 +27,7 @@ from helpers.evaluation import (
     seed_spreads,
     worst_abs_errors,
 )
+from helpers.memory import RecallRun, open_gate, recall_data, train_recall
 from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
@@ -72,6 +73,7 @@ __all__ = [
     "LSTMStep",
     "LabelCheck",
     "LayerParams",
+    "RecallRun",
     "Recipe",
     "Scaling",
     "SeedSpread",
@@ -102,6 +104,7 @@ __all__ = [
     "lstm_steps",
     "mase",
     "naive_forecast",
+    "open_gate",
     "noisy_trend_task",
     "plot_errors_per_seed",
     "plot_history",
@@ -109,6 +112,7 @@ __all__ = [
     "plot_seed_spread",
     "predict",
     "predictions_over_seeds",
+    "recall_data",
     "regression_report",
     "rmse_per_seed",
     "seasonal_naive_forecast",
@@ -122,6 +126,7 @@ __all__ = [
     "to_3d",
     "to_relative",
     "train",
+    "train_recall",
     "train_over_seeds",
     "validated",
     "window_relative",

@@ -508,16 +508,11 @@ def predictions_over_seeds(
     >>> predictions_over_seeds(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], [[7, 8, 9]], [0, 1]).shape
     (2, 1, 1)
     """
-    seeds = _checked_seeds(seeds)
     if pool is None:
-        return _predictions_for_block(recipe, x, y, queries, seeds, validation)
+        return _predictions_for_block(recipe, x, y, queries, _checked_seeds(seeds), validation)
     if not isinstance(pool, SeedWorkers):
         raise ArgumentError(f"pool must be a helpers.SeedWorkers or None, got {type(pool).__name__}")
-    blocks = [block.tolist() for block in np.array_split(seeds, min(pool.workers, len(seeds)))]
-    futures = [
-        pool.submit(_predictions_for_block, recipe, x, y, queries, block, validation) for block in blocks
-    ]
-    return np.concatenate([future.result() for future in futures])
+    return pool.submit_sweep(recipe, x, y, queries, seeds, validation).result()
 
 
 def _predictions_for_block(
@@ -569,4 +564,49 @@ class SeedWorkers:
         self._executor.shutdown()
 
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
+        """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
+
+        The function must be importable by the workers (defined in a module, such as
+        ``helpers.train_recall``), not in a notebook cell.
+        """
         return self._executor.submit(function, *args)
+
+    def submit_sweep(
+        self,
+        recipe: Recipe,
+        x: object,
+        y: object,
+        queries: object,
+        seeds: Iterable[int],
+        validation: tuple[object, object] | None = None,
+    ) -> Sweep:
+        """Start :func:`predictions_over_seeds` in the workers and return at once.
+
+        Submit several sweeps before asking for their results, and the workers stay busy from
+        one sweep to the next. ``.result()`` waits for the predictions.
+
+        >>> with SeedWorkers(1) as pool:
+        ...     recipe = Recipe(lstm_units=(2,), dense_units=(1,), epochs=1)
+        ...     sweep = pool.submit_sweep(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1])
+        ...     sweep.result().shape
+        (2, 1, 1)
+        """
+        seeds = _checked_seeds(seeds)
+        blocks = [block.tolist() for block in np.array_split(seeds, min(self.workers, len(seeds)))]
+        return Sweep(
+            [
+                self._executor.submit(_predictions_for_block, recipe, x, y, queries, block, validation)
+                for block in blocks
+            ]
+        )
+
+
+class Sweep:
+    """Predictions being computed by :class:`SeedWorkers`; :meth:`result` waits for them."""
+
+    def __init__(self, futures: list[concurrent.futures.Future]) -> None:
+        self._futures = futures
+
+    def result(self) -> np.ndarray:
+        """The predictions, shape ``(seeds, queries, outputs)``, once every block is done."""
+        return np.concatenate([future.result() for future in self._futures])
