@@ -1,11 +1,14 @@
-"""Benchmark: the posts' recipes against the project's, on the four seed tasks, in one process.
+"""Benchmark: the post's recipe against ours, on the three tasks whose windows differ.
 
-For every task and seed it trains the post's recipe exactly as the post wrote it
-(``model.fit`` on NumPy arrays, batch size 1) and the project's recipe (``helpers.robust``),
-alternating, so both see the same machine load. It writes ``benchmarks/results.md`` (a table
-per task and recipe, and the wall time of every notebook) and ``benchmarks/results.png``.
+For every task of ``helpers.held_out_tasks()`` and every seed it trains the post's recipe
+exactly as the post wrote it (``model.fit`` on NumPy arrays, batch size 1, 100 epochs) and ours
+(``helpers.validated``: differenced windows, full batch, early stopping on the validation
+windows), alternating, so both see the same machine load, and scores both on the task's
+held-out test windows beside the naive and linear baselines. It writes
+``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook)
+and ``benchmarks/results.png``.
 
-    python benchmarks/run.py            # 10 seeds and the notebook timings (about 15 minutes)
+    python benchmarks/run.py            # 10 seeds and the notebook timings (about 30 minutes)
     python benchmarks/run.py --quick    # 2 seeds, no notebook timings: a smoke run
 """
 
@@ -21,32 +24,48 @@ import time
 from pathlib import Path
 
 import helpers
-from helpers.tasks import Task, seed_tasks
+from helpers.tasks import HeldOutTask, held_out_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
-TOLERANCE = 0.05
+POST = helpers.seed_tasks()[0].recipe  # notebook 01's: LSTM(10, relu), Dense(5), Dense(1), batch 1
 
 
-def recipes_for(task: Task) -> dict[str, helpers.Recipe]:
+def recipes() -> dict[str, helpers.Recipe]:
     return {
-        "post": dataclasses.replace(task.recipe, pipeline="numpy", unroll=False),
-        "ours": helpers.window_relative(task.recipe),
+        "post": dataclasses.replace(POST, pipeline="numpy", unroll=False),
+        "ours": helpers.validated(POST),
     }
 
 
-def run_once(task: Task, recipe: helpers.Recipe, seed: int) -> tuple[float, float]:
-    """Train one model; return its absolute error (worst output) and the seconds it took."""
+def test_windows(task: HeldOutTask) -> helpers.Windows:
+    """The task's first test set: the later values of the series it trains on."""
+    return next(iter(task.tests.values()))
+
+
+def baseline_rmse(task: HeldOutTask) -> dict[str, float]:
+    test = test_windows(task)
+    forecasts = helpers.baseline_forecasts(task.train, test.x)
+    return {name: float(helpers.rmse_per_seed(values[None], test.y)[0]) for name, values in forecasts.items()}
+
+
+def run_once(task: HeldOutTask, recipe: helpers.Recipe, seed: int) -> tuple[float, float]:
+    """Train one model; return its test RMSE and the seconds its training took."""
+    validation = (task.val.x, task.val.y) if recipe.early_stopping_monitor == "val_loss" else None
     start = time.perf_counter()
-    model, _ = helpers.train(recipe, task.x, task.y, seed=seed)
+    model, _ = helpers.train(recipe, task.train.x, task.train.y, seed=seed, validation=validation)
     seconds = time.perf_counter() - start
-    prediction = helpers.predict(recipe, model, [task.query])[0]
-    return float(helpers.worst_abs_errors([prediction], task.target)[0]), seconds
+    test = test_windows(task)
+    prediction = helpers.predict(recipe, model, test.x)
+    return float(helpers.rmse_per_seed(prediction[None], test.y[:, None])[0]), seconds
 
 
-def summary_rows(results: dict[str, dict[str, list[tuple[float, float]]]]) -> list[list[object]]:
-    """One row per task and recipe: errors, seeds within tolerance, seconds, time ratio.
+def summary_rows(
+    results: dict[str, dict[str, list[tuple[float, float]]]], naive: dict[str, float]
+) -> list[list[object]]:
+    """One row per task and recipe: test RMSE, seeds beating the naive forecast, seconds, ratio.
 
-    ``results[task][recipe]`` is a list of ``(abs_error, seconds)``, one per seed.
+    ``results[task][recipe]`` is a list of ``(rmse, seconds)``, one per seed; ``naive[task]`` is
+    the naive forecast's test RMSE.
     """
     rows = []
     for task, by_recipe in results.items():
@@ -60,7 +79,7 @@ def summary_rows(results: dict[str, dict[str, list[tuple[float, float]]]]) -> li
                     recipe,
                     statistics.median(errors),
                     max(errors),
-                    f"{sum(error <= TOLERANCE for error in errors)} of {len(errors)}",
+                    f"{sum(error < naive[task] for error in errors)} of {len(errors)}",
                     seconds,
                     f"{seconds / post_seconds:.2f} ({post_seconds / seconds:.1f}x faster)"
                     if recipe != "post"
@@ -73,9 +92,9 @@ def summary_rows(results: dict[str, dict[str, list[tuple[float, float]]]]) -> li
 SUMMARY_HEADERS = [
     "task",
     "recipe",
-    "median abs error",
-    "worst abs error",
-    f"within ±{TOLERANCE}",
+    "median test RMSE",
+    "worst test RMSE",
+    "seeds beating naive",
     "median s/model",
     "time vs post",
 ]
@@ -115,17 +134,27 @@ def time_notebooks(python: str) -> list[list[object]]:
     return rows
 
 
-def plot(results: dict[str, dict[str, list[tuple[float, float]]]], path: Path) -> None:
+def plot(
+    results: dict[str, dict[str, list[tuple[float, float]]]],
+    baselines: dict[str, dict[str, float]],
+    path: Path,
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, len(results), figsize=(4 * len(results), 3.8), sharey=True)
+    figure, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 3.8))
     for ax, (task, by_recipe) in zip(axes, results.items(), strict=True):
-        errors = {recipe: [error for error, _ in runs] for recipe, runs in by_recipe.items()}
-        helpers.plot_errors_per_seed(errors, tolerance=TOLERANCE, ax=ax, title=task)
-    axes[0].legend()
+        for recipe, runs in by_recipe.items():
+            ax.plot([error for error, _ in runs], marker="o", linestyle="none", label=recipe)
+        for name, color in (("naive (last value)", "tab:red"), ("linear regression", "tab:green")):
+            ax.axhline(baselines[task][name], color=color, linestyle="--", label=name)
+        ax.set_yscale("log")
+        ax.set_xlabel("seed")
+        ax.set_title(task, fontsize=10)
+    axes[0].set_ylabel("test RMSE")
+    axes[0].legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
 
@@ -145,16 +174,17 @@ def main(argv: list[str] | None = None) -> int:
 
     helpers.setup_notebook(seed=0)
     results: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    for number, task in enumerate(seed_tasks(), start=1):
-        recipes = recipes_for(task)
-        results[task.name] = {name: [] for name in recipes}
+    tasks = held_out_tasks()
+    baselines = {task.name: baseline_rmse(task) for task in tasks}
+    for number, task in enumerate(tasks, start=1):
+        results[task.name] = {name: [] for name in recipes()}
         for seed in range(seeds):
             line = []
-            for name, recipe in recipes.items():
+            for name, recipe in recipes().items():
                 error, seconds = run_once(task, recipe, seed)
                 results[task.name][name].append((error, seconds))
-                line.append(f"{name} {seconds:5.1f} s, error {error:.3f}")
-            print(f"task {number}/4 seed {seed + 1}/{seeds}: " + " | ".join(line), flush=True)
+                line.append(f"{name} {seconds:5.1f} s, test RMSE {error:.3f}")
+            print(f"task {number}/{len(tasks)} seed {seed + 1}/{seeds}: " + " | ".join(line), flush=True)
 
     notebook_rows = [] if args.quick or args.no_notebooks else time_notebooks(sys.executable)
     args.output.mkdir(parents=True, exist_ok=True)
@@ -162,14 +192,24 @@ def main(argv: list[str] | None = None) -> int:
         "# Benchmark: the posts' recipes against ours",
         "",
         f"Written by `make bench` (`python benchmarks/run.py`): {seeds} seeds per task and recipe,",
-        "trained alternately in one process on this 2-core machine. `post` is the post's code as",
-        "written (`model.fit` on NumPy arrays, batch size 1, `relu`); `ours` is `helpers.robust`",
-        "(window-relative inputs, `tanh`, full-batch Adam at 0.01, 200 steps in 10 epochs, unrolled).",
-        "Error: the worse output's absolute error on the task's query. Seconds: training only.",
+        "trained alternately in one process on this 2-core machine, on the three tasks of",
+        "`helpers.held_out_tasks()` (windows that differ, split in time order). `post` is notebook",
+        "01's post code as written (`model.fit` on NumPy arrays, batch size 1, 100 epochs, `relu`);",
+        "`ours` is `helpers.validated` (differenced windows, full-batch Adam at 0.01, up to 2,000",
+        "steps stopped on the validation windows). Score: RMSE on the test span (the later values",
+        "of each series). Seconds: training only.",
         "",
-        markdown_table(SUMMARY_HEADERS, summary_rows(results)),
+        markdown_table(
+            SUMMARY_HEADERS, summary_rows(results, {t: b["naive (last value)"] for t, b in baselines.items()})
+        ),
         "",
-        "![absolute error per seed](results.png)",
+        "Baselines on the same test windows (no training):",
+        "",
+        markdown_table(
+            ["task", *next(iter(baselines.values()))], [[t, *b.values()] for t, b in baselines.items()]
+        ),
+        "",
+        "![test RMSE per seed](results.png)",
     ]
     if notebook_rows:
         report += [
@@ -182,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             markdown_table(["notebook", "seconds"], notebook_rows, decimals=1),
         ]
     (args.output / "results.md").write_text("\n".join(report) + "\n", encoding="utf-8")
-    plot(results, args.output / "results.png")
+    plot(results, baselines, args.output / "results.png")
     print(f"wrote {args.output / 'results.md'} and {args.output / 'results.png'}")
     return 0
 

@@ -111,7 +111,11 @@ def train_recall(
     train_x, train_y, val_x, val_y = x[:POOL], y[:POOL], x[POOL:], y[POOL:]
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = keras.Sequential(
-        [keras.Input((length, 1)), getattr(keras.layers, cell)(check_int(units, "units")), keras.layers.Dense(1)]
+        [
+            keras.Input((length, 1)),
+            getattr(keras.layers, cell)(check_int(units, "units")),
+            keras.layers.Dense(1),
+        ]
     )
     if gate_bias is not None:
         open_gate(model.layers[0], gate_bias)

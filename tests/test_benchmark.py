@@ -4,7 +4,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import helpers
@@ -32,18 +31,26 @@ def test_tasks_are_the_posts_data_with_consistent_labels():
     assert tasks[3].x == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]]
 
 
-def test_post_recipe_is_the_posts_code_and_ours_is_window_relative():
-    recipes = bench.recipes_for(helpers.seed_tasks()[0])
+def test_post_recipe_is_the_posts_code_and_ours_is_validated():
+    recipes = bench.recipes()
     assert recipes["post"].pipeline == "numpy" and recipes["post"].batch_size == 1
-    assert not recipes["post"].unroll
-    assert recipes["ours"] == helpers.window_relative(helpers.seed_tasks()[0].recipe)
+    assert not recipes["post"].unroll and recipes["post"].epochs == 100
+    assert recipes["ours"] == helpers.validated(helpers.seed_tasks()[0].recipe)
 
 
-def test_summary_counts_tolerance_and_time_ratio():
-    results = {"task": {"post": [(1.0, 4.0), (0.01, 6.0)], "ours": [(0.0, 1.0), (0.06, 2.0)]}}
-    post, ours = bench.summary_rows(results)
-    assert post[1:] == ["post", 0.505, 1.0, "1 of 2", 5.0, "1.00"]
-    assert ours[1:] == ["ours", 0.03, 0.06, "1 of 2", 1.5, "0.30 (3.3x faster)"]
+def test_summary_counts_seeds_beating_naive_and_time_ratio():
+    results = {"task": {"post": [(1.0, 4.0), (3.0, 6.0)], "ours": [(0.5, 1.0), (2.5, 2.0)]}}
+    post, ours = bench.summary_rows(results, {"task": 2.0})
+    assert post[1:] == ["post", 2.0, 3.0, "1 of 2", 5.0, "1.00"]
+    assert ours[1:] == ["ours", 1.5, 2.5, "1 of 2", 1.5, "0.30 (3.3x faster)"]
+
+
+def test_baselines_are_scored_on_the_first_test_set():
+    task = helpers.arithmetic_task()
+    scores = bench.baseline_rmse(task)
+    assert scores["linear regression"] < 1e-9 and scores["naive (last value)"] == pytest.approx(
+        3.122, abs=1e-3
+    )
 
 
 def test_markdown_table_rounds_floats_only():
@@ -56,8 +63,7 @@ def test_quick_run_trains_nothing_when_given_no_seeds():
         bench.main(["--seeds", "0"])
 
 
-def test_run_once_reports_error_and_seconds():
-    task = helpers.seed_tasks()[0]
-    error, seconds = bench.run_once(task, helpers.window_relative(task.recipe), seed=0)
-    assert error < 0.05 and seconds > 0
-    assert np.isfinite(error)
+def test_run_once_reports_test_rmse_and_seconds():
+    task = helpers.logistic_task()
+    rmse, seconds = bench.run_once(task, bench.recipes()["ours"], seed=0)
+    assert 0 < rmse < bench.baseline_rmse(task)["linear regression"] and seconds > 0
