@@ -1,9 +1,9 @@
 """The recall task of notebook 09: how many steps back can a recurrent cell hold a value?
 
 Each input is a sequence of ``length`` numbers drawn uniformly from [-1, 1]; the target is the
-first one. Fresh sequences come in every training step (minibatches from a large pool), so a
-model cannot memorise its training set: the only way to a low error is to carry the first value
-through the whole sequence.
+first one. Training draws shuffled minibatches from a pool of 8,192 sequences and the score is
+taken on 1,024 others, so memorising the training sequences does not score: only carrying the
+first value through the whole sequence does.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def train_recall(
 ) -> RecallRun:
     """Train ``cell(units) + Dense(1)`` to recall the first of ``length`` values; stop once solved.
 
-    Adam at 0.01 with ``clipnorm=1``, minibatches of 256 fresh sequences from a pool of 8,192,
+    Adam at 0.01 with ``clipnorm=1``, shuffled minibatches of 256 from a pool of 8,192 sequences,
     scored after every 100 steps on 1,024 other sequences (R², 1 = perfect recall). Training
     stops when that R² reaches ``solved`` (nothing is left to learn) or after ``max_steps``.
     ``gate_bias``: open the memory gate at the start (see :func:`open_gate`).
