@@ -40,11 +40,11 @@ def setup_notebook(seed: int = 42) -> None:
     TensorFlow's start-up log lines are gone (in JupyterLab and under nbval alike) and two
     runs of the same cells give the same numbers. Calling it again re-seeds.
 
-    It also turns TensorFlow's oneDNN kernels off (``TF_ENABLE_ONEDNN_OPTS=0``), whatever the
-    environment says. oneDNN picks its code path at run time from the CPU's instruction set,
-    so with it on the same notebook trains slightly different models on different CPUs, and
-    batch-1 training on a handful of windows turns that into different answers. Without it
-    TensorFlow uses the same kernels everywhere, and on these tiny models it is faster.
+    It also turns TensorFlow's oneDNN ops off (``TF_ENABLE_ONEDNN_OPTS=0``), whatever the
+    environment says: with them on, whole ops are swapped for oneDNN ones picked at run time,
+    which changed many of the stored results, and on these tiny models they are slower. Matrix
+    products still go through oneDNN's gemm either way, and its kernel follows the CPU's
+    instruction set, so a CPU without AVX-512 can still round differently.
 
     >>> setup_notebook(seed=42)
     >>> import numpy as np
