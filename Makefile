@@ -11,9 +11,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NBVAL := --nbval --nbval-current-env
 # jupyter refuses to start as root (in a Docker container, say) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
-# A machine unlike the default: oneDNN requested (setup_notebook must turn it off again) and one
-# thread per TensorFlow pool. The stored outputs must pass strict nbval here too.
-PORTABILITY_ENV := TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+# A machine unlike the default: oneDNN ops requested and its AVX-512 kernels allowed (setup_notebook
+# must turn both back), one thread per TensorFlow pool. The stored outputs must pass strict nbval here too.
+PORTABILITY_ENV := TF_ENABLE_ONEDNN_OPTS=1 ONEDNN_MAX_CPU_ISA=AVX512_CORE \
+	TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 EXECUTE := $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.kernel_name=python3
 

@@ -31,6 +31,8 @@ def _stderr_fd_silenced() -> Iterator[None]:
 
 
 ONEDNN_SWITCH = "TF_ENABLE_ONEDNN_OPTS"
+ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA"
+PINNED_ENVIRONMENT = {ONEDNN_SWITCH: "0", ONEDNN_ISA: "AVX2"}
 
 
 def setup_notebook(seed: int = 42) -> None:
@@ -40,11 +42,12 @@ def setup_notebook(seed: int = 42) -> None:
     TensorFlow's start-up log lines are gone (in JupyterLab and under nbval alike) and two
     runs of the same cells give the same numbers. Calling it again re-seeds.
 
-    It also turns TensorFlow's oneDNN ops off (``TF_ENABLE_ONEDNN_OPTS=0``), whatever the
-    environment says: with them on, whole ops are swapped for oneDNN ones picked at run time,
-    which changed many of the stored results, and on these tiny models they are slower. Matrix
-    products still go through oneDNN's gemm either way, and its kernel follows the CPU's
-    instruction set, so a CPU without AVX-512 can still round differently.
+    It also fixes two oneDNN settings, whatever the environment says, so that a reader's CPU
+    computes what ours did: TensorFlow's oneDNN ops are off (``TF_ENABLE_ONEDNN_OPTS=0``; with
+    them on, whole ops are swapped for oneDNN ones picked at run time, and on these tiny models
+    they are slower), and the matrix products, which go through oneDNN's gemm either way, use
+    its AVX2 kernel (``ONEDNN_MAX_CPU_ISA=AVX2``) instead of one picked from the CPU, so a CPU
+    with AVX-512 and one without round alike.
 
     >>> setup_notebook(seed=42)
     >>> import numpy as np
@@ -54,12 +57,13 @@ def setup_notebook(seed: int = 42) -> None:
     True
     """
     seed = check_int(seed, "seed", minimum=0)
-    if "tensorflow" in sys.modules and os.environ.get(ONEDNN_SWITCH) != "0":
+    already_set = all(os.environ.get(name) == value for name, value in PINNED_ENVIRONMENT.items())
+    if "tensorflow" in sys.modules and not already_set:
         raise RuntimeError(
             "TensorFlow was imported before helpers.setup_notebook(), so its settings can no longer "
             "be fixed: restart the kernel and run setup_notebook() before importing keras or tensorflow"
         )
-    os.environ[ONEDNN_SWITCH] = "0"
+    os.environ.update(PINNED_ENVIRONMENT)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     with _stderr_fd_silenced():

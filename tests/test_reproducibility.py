@@ -91,11 +91,64 @@ def test_control_onednn_is_on_by_default_on_this_machine():
     assert result.stdout.strip() == "True", result.stderr
 
 
-def test_setup_refuses_to_run_after_tensorflow_was_imported_with_onednn_on():
+def cpu_has_avx2():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return " avx2 " in cpuinfo.read().replace("\n", " ")
+    except OSError:
+        return False
+
+
+GEMM_ISA_PROBE = "import tensorflow as tf\ntf.matmul(tf.ones((8, 8)), tf.ones((8, 8)))\n"
+
+
+def gemm_isa(stdout):
+    """The instruction set oneDNN reports (``ONEDNN_VERBOSE=1``) it uses, from a run of the probe."""
+    lines = [line for line in stdout.splitlines() if line.startswith("onednn_verbose") and ",isa:" in line]
+    assert lines, stdout
+    return lines[0].split(",isa:")[1]
+
+
+needs_avx2 = pytest.mark.skipif(not cpu_has_avx2(), reason="oneDNN's x86 kernels; the pinned one needs AVX2")
+
+
+@needs_avx2
+def test_setup_pins_the_avx2_gemm_whatever_the_environment_says():
     result = run_fresh_python(
-        """
+        "import helpers\nhelpers.setup_notebook(0)\n" + GEMM_ISA_PROBE,
+        env={**os.environ, "ONEDNN_MAX_CPU_ISA": "SSE41", "ONEDNN_VERBOSE": "1"},
+    )
+    assert gemm_isa(result.stdout) == "Intel AVX2", result.stderr
+
+
+@needs_avx2
+def test_control_onednn_gemm_follows_onednn_max_cpu_isa():
+    """The control for the test above: without setup_notebook, the environment picks the kernel."""
+    result = run_fresh_python(
+        GEMM_ISA_PROBE,
+        env={
+            **os.environ,
+            "TF_ENABLE_ONEDNN_OPTS": "0",
+            "ONEDNN_MAX_CPU_ISA": "SSE41",
+            "ONEDNN_VERBOSE": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+        },
+    )
+    assert gemm_isa(result.stdout) == "Intel SSE4.1", result.stderr
+
+
+@pytest.mark.parametrize(
+    "imported_with",
+    [
+        {"TF_ENABLE_ONEDNN_OPTS": "1", "ONEDNN_MAX_CPU_ISA": "AVX2"},
+        {"TF_ENABLE_ONEDNN_OPTS": "0", "ONEDNN_MAX_CPU_ISA": "AVX512_CORE"},
+    ],
+)
+def test_setup_refuses_to_run_after_tensorflow_was_imported_with_other_onednn_settings(imported_with):
+    result = run_fresh_python(
+        f"""
         import os
-        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
+        os.environ.update({imported_with!r})
         import tensorflow, helpers
         try:
             helpers.setup_notebook(0)
