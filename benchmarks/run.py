@@ -8,7 +8,7 @@ held-out test windows beside the naive and linear baselines. It writes
 ``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook)
 and ``benchmarks/results.png``.
 
-    python benchmarks/run.py            # 10 seeds and the notebook timings (about 40 minutes)
+    python benchmarks/run.py            # 10 seeds and the notebook timings (about 45 minutes)
     python benchmarks/run.py --quick    # 2 seeds, no notebook timings: a smoke run
 """
 
