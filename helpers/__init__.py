@@ -27,7 +27,16 @@ from helpers.evaluation import (
     seed_spreads,
     worst_abs_errors,
 )
-from helpers.memory import RecallRun, open_gate, recall_data, train_recall
+from helpers.memory import (
+    RecallRun,
+    input_gradients,
+    open_gate,
+    recall_data,
+    recall_model,
+    recall_sweep,
+    train_recall,
+    train_recall_seeds,
+)
 from helpers.plots import plot_errors_per_seed, plot_history, plot_predictions, plot_seed_spread
 from helpers.recipes import (
     Recipe,
@@ -94,6 +103,7 @@ __all__ = [
     "from_relative",
     "gru_param_count",
     "held_out_tasks",
+    "input_gradients",
     "layer_param_table",
     "linear_forecast",
     "logistic_series",
@@ -113,6 +123,8 @@ __all__ = [
     "predict",
     "predictions_over_seeds",
     "recall_data",
+    "recall_model",
+    "recall_sweep",
     "regression_report",
     "rmse_per_seed",
     "seasonal_naive_forecast",
@@ -128,6 +140,7 @@ __all__ = [
     "train",
     "train_over_seeds",
     "train_recall",
+    "train_recall_seeds",
     "validated",
     "window_relative",
     "worst_abs_errors",
