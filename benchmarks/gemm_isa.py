@@ -34,7 +34,7 @@ def measure(instruction_set: str) -> dict[str, object]:
     post = helpers.seed_tasks()[0].recipe
     started = time.perf_counter()
     ours = helpers.predictions_over_seeds(
-        helpers.validated(post),
+        helpers.recommended(post, remove_level=False),
         task.train.x,
         task.train.y,
         test.x,

@@ -1,15 +1,15 @@
-"""Benchmark: the post's recipe against ours, on the three tasks whose windows differ.
+"""Benchmark: the post's recipe against the course's, on the tasks whose windows differ.
 
-For every task of ``helpers.held_out_tasks()`` and every seed it trains the post's recipe
-exactly as the post wrote it (``model.fit`` on NumPy arrays, batch size 1, 100 epochs) and ours
-(``helpers.validated``: differenced windows, full batch, early stopping on the validation
-windows), alternating, so both see the same machine load, and scores both on the task's
-held-out test windows beside the naive and linear baselines. It writes
-``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook)
-and ``benchmarks/results.png``.
+For every task of notebook 07 and every seed it trains the post's recipe exactly as the post
+wrote it (``model.fit`` on NumPy arrays, batch size 1, 100 epochs) and ours
+(``helpers.recommended``, with and without level removal), alternating, so both see the same
+machine load. Ours is chosen as notebook 07 chooses it: for each task, level removal or not by
+the median RMSE on the validation windows; only then is the test span scored, once. It writes
+``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook, of
+the unit tests and of the nbval suite) and ``benchmarks/results.png``.
 
-    python benchmarks/run.py            # 10 seeds and the notebook timings (about 45 minutes)
-    python benchmarks/run.py --quick    # 2 seeds, no notebook timings: a smoke run
+    python benchmarks/run.py            # 10 seeds and the timings (about 40 minutes)
+    python benchmarks/run.py --quick    # 2 seeds, no timings: a smoke run
 """
 
 from __future__ import annotations
@@ -23,17 +23,28 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 import helpers
-from helpers.tasks import HeldOutTask, held_out_tasks
+from helpers.tasks import HeldOutTask
 
 ROOT = Path(__file__).resolve().parents[1]
 POST = helpers.seed_tasks()[0].recipe  # notebook 01's: LSTM(10, relu), Dense(5), Dense(1), batch 1
 
 
-def recipes() -> dict[str, helpers.Recipe]:
+def tasks() -> list[HeldOutTask]:
+    """Notebook 07's five tasks."""
+    return [*helpers.held_out_tasks(), helpers.random_walk_task(), helpers.cycle_task()]
+
+
+def recipes(task: HeldOutTask) -> dict[str, helpers.Recipe]:
+    """The post's recipe and ours with and without level removal, sized for the task's outputs."""
+    outputs = 1 if task.train.y.ndim == 1 else task.train.y.shape[1]
+    post = dataclasses.replace(POST, dense_units=(5, outputs))
     return {
-        "post": dataclasses.replace(POST, pipeline="numpy", unroll=False),
-        "ours": helpers.validated(POST),
+        "post": dataclasses.replace(post, pipeline="numpy", unroll=False),
+        "ours, level removed": helpers.recommended(post, remove_level=True),
+        "ours, levels": helpers.recommended(post, remove_level=False),
     }
 
 
@@ -42,47 +53,58 @@ def test_windows(task: HeldOutTask) -> helpers.Windows:
     return next(iter(task.tests.values()))
 
 
+def rmse(prediction: np.ndarray, windows: helpers.Windows) -> float:
+    return float(helpers.rmse_per_seed(prediction[np.newaxis], windows.y)[0])
+
+
 def baseline_rmse(task: HeldOutTask) -> dict[str, float]:
     test = test_windows(task)
     forecasts = helpers.baseline_forecasts(task.train, test.x)
-    return {name: float(helpers.rmse_per_seed(values[None], test.y)[0]) for name, values in forecasts.items()}
+    return {name: rmse(values, test) for name, values in forecasts.items()}
 
 
-def run_once(task: HeldOutTask, recipe: helpers.Recipe, seed: int) -> tuple[float, float]:
-    """Train one model; return its test RMSE and the seconds its training took."""
+def run_once(task: HeldOutTask, recipe: helpers.Recipe, seed: int) -> tuple[float, float, float]:
+    """Train one model; return its validation RMSE, its test RMSE and the seconds training took."""
     validation = (task.val.x, task.val.y) if recipe.early_stopping_monitor == "val_loss" else None
     start = time.perf_counter()
     model, _ = helpers.train(recipe, task.train.x, task.train.y, seed=seed, validation=validation)
     seconds = time.perf_counter() - start
     test = test_windows(task)
-    prediction = helpers.predict(recipe, model, test.x)
-    return float(helpers.rmse_per_seed(prediction[None], test.y[:, None])[0]), seconds
+    val_rmse = rmse(helpers.predict(recipe, model, task.val.x), task.val)
+    return val_rmse, rmse(helpers.predict(recipe, model, test.x), test), seconds
 
 
-def summary_rows(
-    results: dict[str, dict[str, list[tuple[float, float]]]], naive: dict[str, float]
-) -> list[list[object]]:
-    """One row per task and recipe: test RMSE, seeds beating the naive forecast, seconds, ratio.
+Runs = dict[str, list[tuple[float, float, float]]]  # recipe -> one (val RMSE, test RMSE, seconds) per seed
 
-    ``results[task][recipe]`` is a list of ``(rmse, seconds)``, one per seed; ``naive[task]`` is
-    the naive forecast's test RMSE.
+
+def choose_ours(runs: Runs) -> str:
+    """The variant of ours with the lower median validation RMSE: the only choice made, on validation."""
+    variants = [name for name in runs if name.startswith("ours")]
+    return min(variants, key=lambda name: statistics.median(val for val, _, _ in runs[name]))
+
+
+def summary_rows(results: dict[str, Runs], naive: dict[str, float]) -> list[list[object]]:
+    """One row for the post's recipe and one for ours (the variant chosen on validation) per task.
+
+    ``results[task][recipe]`` is a list of ``(val RMSE, test RMSE, seconds)``, one per seed;
+    ``naive[task]`` is the naive forecast's test RMSE.
     """
     rows = []
-    for task, by_recipe in results.items():
-        post_seconds = statistics.median(seconds for _, seconds in by_recipe["post"])
-        for recipe, runs in by_recipe.items():
-            errors = [error for error, _ in runs]
-            seconds = statistics.median(s for _, s in runs)
+    for task, runs in results.items():
+        post_seconds = statistics.median(seconds for _, _, seconds in runs["post"])
+        for name in ("post", choose_ours(runs)):
+            errors = [test for _, test, _ in runs[name]]
+            seconds = statistics.median(s for _, _, s in runs[name])
             rows.append(
                 [
                     task,
-                    recipe,
+                    name,
                     statistics.median(errors),
                     max(errors),
                     f"{sum(error < naive[task] for error in errors)} of {len(errors)}",
                     seconds,
                     f"{seconds / post_seconds:.2f} ({post_seconds / seconds:.1f}x faster)"
-                    if recipe != "post"
+                    if name != "post"
                     else "1.00",
                 ]
             )
@@ -111,50 +133,51 @@ def markdown_table(headers: list[str], rows: list[list[object]], decimals: int =
     return "\n".join(lines)
 
 
-def time_notebooks(python: str) -> list[list[object]]:
-    """Wall time of each notebook executed headless, as ``make run`` does, and of the nbval suite."""
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def time_suite(python: str) -> list[list[object]]:
+    """Wall time of each notebook executed headless (as ``make run`` does), of the unit tests and
+    of the nbval suite (as ``make test`` runs them)."""
     rows: list[list[object]] = []
     with tempfile.TemporaryDirectory() as out:
         for notebook in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
-            start = time.perf_counter()
-            subprocess.run(
+            seconds = timed(
                 [python, "-m", "jupyter", "nbconvert", "--execute", "--to", "notebook",
-                 "--ExecutePreprocessor.kernel_name=python3", "--output-dir", out, str(notebook)],
-                check=True, capture_output=True, cwd=ROOT,
+                 "--ExecutePreprocessor.kernel_name=python3", "--output-dir", out, str(notebook)]
             )  # fmt: skip
-            rows.append([notebook.name, time.perf_counter() - start])
-            print(f"  {notebook.name}: {rows[-1][1]:.1f} s", flush=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [python, "-m", "pytest", "notebooks", "--nbval", "--nbval-current-env", "-q"],
-        check=True, capture_output=True, cwd=ROOT,
-    )  # fmt: skip
-    rows.append(["whole nbval suite (`pytest notebooks --nbval`)", time.perf_counter() - start])
-    print(f"  nbval suite: {rows[-1][1]:.1f} s", flush=True)
+            rows.append([notebook.name, seconds])
+            print(f"  {notebook.name}: {seconds:.1f} s", flush=True)
+    nbval = [python, "-m", "pytest", "notebooks", "--nbval", "--nbval-current-env", "-q"]
+    for name, command in (
+        ("unit tests (`make unit`)", [python, "-m", "pytest", "-q"]),
+        ("nbval suite (`pytest notebooks --nbval`)", nbval),
+    ):
+        rows.append([name, timed(command)])
+        print(f"  {name}: {rows[-1][1]:.1f} s", flush=True)
     return rows
 
 
-def plot(
-    results: dict[str, dict[str, list[tuple[float, float]]]],
-    baselines: dict[str, dict[str, float]],
-    path: Path,
-) -> None:
+def plot(results: dict[str, Runs], baselines: dict[str, dict[str, float]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 3.8))
-    for ax, (task, by_recipe) in zip(axes, results.items(), strict=True):
-        for recipe, runs in by_recipe.items():
-            ax.plot([error for error, _ in runs], marker="o", linestyle="none", label=recipe)
-        for name, color in (("naive (last value)", "tab:red"), ("linear regression", "tab:green")):
-            ax.axhline(baselines[task][name], color=color, linestyle="--", label=name)
+    figure, axes = plt.subplots(1, len(results), figsize=(3.6 * len(results), 3.8))
+    for ax, (task, runs) in zip(axes, results.items(), strict=True):
+        for name in ("post", choose_ours(runs)):
+            ax.plot([test for _, test, _ in runs[name]], marker="o", linestyle="none", label=name)
+        for baseline, color in (("naive", "tab:red"), ("linear regression", "tab:green")):
+            ax.axhline(baselines[task][baseline], color=color, linestyle="--", label=baseline)
         ax.set_yscale("log")
         ax.set_xlabel("seed")
         ax.set_title(task, fontsize=10)
+        ax.legend(fontsize=7)
     axes[0].set_ylabel("test RMSE")
-    axes[0].legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
 
@@ -164,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seeds", type=int, default=10, help="seeds per task and recipe (default 10)")
-    parser.add_argument("--quick", action="store_true", help="2 seeds, skip notebook timings")
-    parser.add_argument("--no-notebooks", action="store_true", help="skip the notebook timings")
+    parser.add_argument("--quick", action="store_true", help="2 seeds, no timings")
+    parser.add_argument("--no-timings", action="store_true", help="skip the notebook and test timings")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks", help="where results go")
     args = parser.parse_args(argv)
     seeds = 2 if args.quick else args.seeds
@@ -173,53 +196,64 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--seeds must be >= 1")
 
     helpers.setup_notebook(seed=0)
-    results: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    tasks = held_out_tasks()
-    baselines = {task.name: baseline_rmse(task) for task in tasks}
-    for number, task in enumerate(tasks, start=1):
-        results[task.name] = {name: [] for name in recipes()}
+    results: dict[str, Runs] = {}
+    all_tasks = tasks()
+    baselines = {task.name: baseline_rmse(task) for task in all_tasks}
+    for number, task in enumerate(all_tasks, start=1):
+        results[task.name] = {name: [] for name in recipes(task)}
         for seed in range(seeds):
             line = []
-            for name, recipe in recipes().items():
-                error, seconds = run_once(task, recipe, seed)
-                results[task.name][name].append((error, seconds))
-                line.append(f"{name} {seconds:5.1f} s, test RMSE {error:.3f}")
-            print(f"task {number}/{len(tasks)} seed {seed + 1}/{seeds}: " + " | ".join(line), flush=True)
+            for name, recipe in recipes(task).items():
+                val, test, seconds = run_once(task, recipe, seed)
+                results[task.name][name].append((val, test, seconds))
+                line.append(f"{name} {seconds:5.1f} s, val {val:.3f}, test {test:.3f}")
+            print(f"task {number}/{len(all_tasks)} seed {seed + 1}/{seeds}: " + " | ".join(line), flush=True)
 
-    notebook_rows = [] if args.quick or args.no_notebooks else time_notebooks(sys.executable)
+    timing_rows = [] if args.quick or args.no_timings else time_suite(sys.executable)
     args.output.mkdir(parents=True, exist_ok=True)
+    chosen = [
+        [
+            task,
+            choose_ours(runs),
+            *(statistics.median(v for v, _, _ in runs[name]) for name in list(runs)[1:]),
+        ]
+        for task, runs in results.items()
+    ]
+    baseline_rows = [[task, *scores.values()] for task, scores in baselines.items()]
     report = [
-        "# Benchmark: the posts' recipes against ours",
+        "# Benchmark: the post's recipe against the course's",
         "",
         f"Written by `make bench` (`python benchmarks/run.py`): {seeds} seeds per task and recipe,",
-        "trained alternately in one process on this 2-core machine, on the three tasks of",
-        "`helpers.held_out_tasks()` (windows that differ, split in time order). `post` is notebook",
-        "01's post code as written (`model.fit` on NumPy arrays, batch size 1, 100 epochs, `relu`);",
-        "`ours` is `helpers.validated` (differenced windows, full-batch Adam at 0.01, up to 2,000",
-        "steps stopped on the validation windows). Score: RMSE on the test span (the later values",
-        "of each series). Seconds: training only.",
+        "trained alternately in one process on this 2-core machine, on notebook 07's five tasks",
+        "(windows that differ, split in time order). `post` is notebook 01's post code as written",
+        "(`model.fit` on NumPy arrays, batch size 1, 100 epochs, `relu`); `ours` is",
+        "`helpers.recommended` (`tanh`, scaled, full-batch Adam at 0.01, up to 2,000 steps stopped",
+        "on the validation windows), with level removal or not as the validation windows choose.",
+        "Score: RMSE on the test span (the later values of each series). Seconds: training only.",
         "",
-        markdown_table(
-            SUMMARY_HEADERS, summary_rows(results, {t: b["naive (last value)"] for t, b in baselines.items()})
-        ),
+        "The one choice, made on the validation windows (median validation RMSE of ours):",
+        "",
+        markdown_table(["task", "chosen", "with the level removed", "on levels"], chosen),
+        "",
+        "Then the test span, once:",
+        "",
+        markdown_table(SUMMARY_HEADERS, summary_rows(results, {t: b["naive"] for t, b in baselines.items()})),
         "",
         "Baselines on the same test windows (no training):",
         "",
-        markdown_table(
-            ["task", *next(iter(baselines.values()))], [[t, *b.values()] for t, b in baselines.items()]
-        ),
+        markdown_table(["task", *baselines[all_tasks[0].name]], baseline_rows),
         "",
         "![test RMSE per seed](results.png)",
-    ]
-    if notebook_rows:
+    ]  # fmt: skip
+    if timing_rows:
         report += [
             "",
-            "## Notebook wall times",
+            "## Wall times",
             "",
             "Each notebook executed headless as `make run` does (kernel start included), then the",
-            "whole nbval suite as `make test` runs it.",
+            "unit tests and the nbval suite as `make unit` and `make test` run them.",
             "",
-            markdown_table(["notebook", "seconds"], notebook_rows, decimals=1),
+            markdown_table(["what", "seconds"], timing_rows, decimals=1),
         ]
     (args.output / "results.md").write_text("\n".join(report) + "\n", encoding="utf-8")
     plot(results, baselines, args.output / "results.png")

@@ -14,6 +14,7 @@ from helpers.analysis import (
 from helpers.baselines import (
     baseline_forecasts,
     drift_forecast,
+    last_difference_forecast,
     linear_forecast,
     naive_forecast,
     seasonal_naive_forecast,
@@ -46,22 +47,25 @@ from helpers.recipes import (
     fit_scaling,
     predict,
     predictions_over_seeds,
+    recommended,
     train,
     train_over_seeds,
-    validated,
     window_relative,
 )
 from helpers.reproducibility import setup_notebook
 from helpers.scratch import GATE_NAMES, LSTMStep, lstm_forward, lstm_step, lstm_steps
+from helpers.sweeps import Forecasts, forecast_over_seeds, wait_counting
 from helpers.tables import format_param_table, format_spreads, format_table
 from helpers.tasks import (
     HeldOutTask,
     Task,
     arithmetic_task,
+    cycle_task,
     held_out_tasks,
     logistic_series,
     logistic_task,
     noisy_trend_task,
+    random_walk_task,
     seed_tasks,
 )
 from helpers.windows import (
@@ -78,6 +82,7 @@ from helpers.windows import (
 
 __all__ = [
     "GATE_NAMES",
+    "Forecasts",
     "HeldOutTask",
     "LSTMStep",
     "LabelCheck",
@@ -93,10 +98,12 @@ __all__ = [
     "arithmetic_task",
     "baseline_forecasts",
     "build_model",
+    "cycle_task",
     "dense_param_count",
     "drift_forecast",
     "find_label_outliers",
     "fit_scaling",
+    "forecast_over_seeds",
     "format_param_table",
     "format_spreads",
     "format_table",
@@ -104,6 +111,7 @@ __all__ = [
     "gru_param_count",
     "held_out_tasks",
     "input_gradients",
+    "last_difference_forecast",
     "layer_param_table",
     "linear_forecast",
     "logistic_series",
@@ -122,9 +130,11 @@ __all__ = [
     "plot_seed_spread",
     "predict",
     "predictions_over_seeds",
+    "random_walk_task",
     "recall_data",
     "recall_model",
     "recall_sweep",
+    "recommended",
     "regression_report",
     "rmse_per_seed",
     "seasonal_naive_forecast",
@@ -141,7 +151,7 @@ __all__ = [
     "train_over_seeds",
     "train_recall",
     "train_recall_seeds",
-    "validated",
+    "wait_counting",
     "window_relative",
     "worst_abs_errors",
 ]

@@ -14,56 +14,109 @@ class ArgumentError(TypeError, ValueError):
     ``except`` clause catches it."""
 
 
+def _shown(value: object, quoted: bool = False) -> str:
+    """``value`` as an error message shows it (``repr`` if ``quoted``), cut to 80 characters.
+
+    An int too long for Python to print is described instead.
+
+    >>> _shown("tanh", quoted=True), _shown(10**5000)
+    ("'tanh'", 'an int of about 5001 digits')
+    """
+    try:
+        text = repr(value) if quoted else str(value)
+    except ValueError:  # Python refuses to print an int of more than 4300 digits
+        if isinstance(value, numbers.Integral):
+            return f"an int of about {int(abs(int(value)).bit_length() * math.log10(2)) + 1} digits"
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _typed(value: object) -> str:
+    """``value``'s type and ``repr``, for an error about a wrong type.
+
+    >>> _typed([1, 2])
+    'list [1, 2]'
+    """
+    return f"{type(value).__name__} {_shown(value, quoted=True)}"
+
+
+def _as_float(value: numbers.Real) -> float:
+    """``value`` as a plain ``float``: a narrower NumPy float becomes the number it prints as.
+
+    ``np.float32(0.05)`` is stored as 0.0500000007...; the 0.05 it prints as is what was meant.
+    A number too large for a float becomes ``inf``.
+
+    >>> _as_float(np.float32(0.05)), _as_float(10**400)
+    (0.05, inf)
+    """
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return float(str(value))
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def check_int(value: object, name: str, minimum: int = 1, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is a whole number >= ``minimum`` (and <= ``maximum``).
 
-    >>> check_int(3, "n_steps")
-    3
+    NumPy integers (``np.int64(3)``) are accepted and returned as a plain ``int``; bools are refused.
+
+    >>> check_int(3, "n_steps"), check_int(np.int64(3), "n_steps")
+    (3, 3)
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ArgumentError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise ArgumentError(f"{name} must be an int, got {_typed(value)}")
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(f"{name} must be >= {minimum}, got {_shown(value)}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+        raise ValueError(f"{name} must be <= {maximum}, got {_shown(value)}")
     return int(value)
 
 
 def check_bool(value: object, name: str) -> bool:
     """Return ``value`` if it is a real ``bool``: ``"False"`` or ``0`` are refused, not guessed at.
 
-    >>> check_bool(True, "relative")
-    True
+    A NumPy bool (``np.bool_(True)``, what ``array > 0`` holds) is returned as a plain ``bool``.
+
+    >>> check_bool(True, "relative"), check_bool(np.bool_(False), "relative")
+    (True, False)
     """
     if not isinstance(value, bool | np.bool_):
-        raise ArgumentError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+        raise ArgumentError(f"{name} must be True or False, got {_typed(value)}")
     return bool(value)
 
 
 def check_positive(value: object, name: str) -> float:
     """Return ``value`` as a ``float`` if it is a finite real number > 0.
 
-    >>> check_positive(0.01, "learning_rate")
-    0.01
+    NumPy numbers are accepted and returned as a plain ``float`` (see :func:`_as_float`).
+
+    >>> check_positive(0.01, "learning_rate"), check_positive(np.float32(0.01), "learning_rate")
+    (0.01, 0.01)
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ArgumentError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return float(value)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ArgumentError(f"{name} must be a number, got {_typed(value)}")
+    number = _as_float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {_shown(value)}")
+    return number
 
 
 def check_real(value: object, name: str) -> float:
     """Return ``value`` as a ``float`` if it is a finite real number (not a bool).
 
-    >>> check_real(14, "target")
-    14.0
+    NumPy numbers are accepted and returned as a plain ``float`` (see :func:`_as_float`).
+
+    >>> check_real(14, "target"), check_real(np.int64(14), "target")
+    (14.0, 14.0)
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ArgumentError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    return float(value)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ArgumentError(f"{name} must be a number, got {_typed(value)}")
+    number = _as_float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {_shown(value)}")
+    return number
 
 
 def check_str(value: object, name: str) -> str:
@@ -105,11 +158,16 @@ def check_mapping(value: object, name: str) -> Mapping:
 def check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
     """Return ``value`` if it is one of the strings in ``choices``.
 
+    A value that is not a string at all (a list, say) raises :class:`ArgumentError`; a string
+    that is not among ``choices`` a plain ``ValueError``.
+
     >>> check_choice("tanh", "activation", ("relu", "tanh"))
     'tanh'
     """
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+    if not isinstance(value, str):
+        raise ArgumentError(f"{name} must be one of {choices} (a string), got {_typed(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {_shown(value, quoted=True)}")
     return value
 
 
@@ -125,8 +183,11 @@ def as_finite_array(values: object, name: str, ndim: tuple[int, ...] | None = No
         raise ArgumentError(f"{name} must hold numbers, got the string {values!r}")
     try:
         array = np.asarray(values)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+    except ValueError:  # ragged nested lists: rows of different lengths, or a list beside a number
+        raise ArgumentError(
+            f"{name} must be a rectangular array of numbers (every row as long as the others), "
+            f"got a ragged {type(values).__name__}"
+        ) from None
     if array.dtype == bool or not (
         np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
     ):

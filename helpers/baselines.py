@@ -47,19 +47,43 @@ def naive_forecast(x: object, horizon: int = 1) -> np.ndarray:
 
 
 def drift_forecast(x: object, horizon: int = 1) -> np.ndarray:
-    """Last value plus the last difference, once per step ahead: continue the latest change.
+    """Drift: the last value plus the mean change over the window, once per step ahead.
 
-    >>> drift_forecast([[1, 2, 4], [5, 4, 7]]).tolist()
-    [6.0, 10.0]
+    The forecasting literature's drift method, with the window as the history used: a straight
+    line through the window's first and last values, continued.
+
+    >>> drift_forecast([[1, 2, 4], [5, 4, 7]]).tolist()  # mean changes 1.5 and 1
+    [5.5, 8.0]
     >>> drift_forecast([[1, 2, 4]], horizon=3).tolist()
+    [[5.5, 7.0, 8.5]]
+    """
+    windows = _windows(x)
+    if windows.shape[1] < 2:
+        raise ValueError(f"x must hold at least 2 values per window for a change, got {windows.shape}")
+    mean_change = (windows[:, -1] - windows[:, 0]) / (windows.shape[1] - 1)
+    return _continue(windows[:, -1], mean_change, horizon)
+
+
+def last_difference_forecast(x: object, horizon: int = 1) -> np.ndarray:
+    """Last-difference extrapolation: the last value plus the last change, once per step ahead.
+
+    Not drift (which uses the mean change): one noisy change is continued as it is.
+
+    >>> last_difference_forecast([[1, 2, 4], [5, 4, 7]]).tolist()
+    [6.0, 10.0]
+    >>> last_difference_forecast([[1, 2, 4]], horizon=3).tolist()
     [[6.0, 8.0, 10.0]]
     """
     windows = _windows(x)
     if windows.shape[1] < 2:
         raise ValueError(f"x must hold at least 2 values per window for a difference, got {windows.shape}")
-    last, step = windows[:, -1], windows[:, -1] - windows[:, -2]
-    ahead = np.arange(1, _horizon(horizon) + 1)
-    forecast = last[:, np.newaxis] + step[:, np.newaxis] * ahead
+    return _continue(windows[:, -1], windows[:, -1] - windows[:, -2], horizon)
+
+
+def _continue(last: np.ndarray, change: np.ndarray, horizon: object) -> np.ndarray:
+    """``last + h * change`` for ``h = 1 .. horizon``; flat when ``horizon`` is 1."""
+    horizon = _horizon(horizon)
+    forecast = last[:, np.newaxis] + change[:, np.newaxis] * np.arange(1, horizon + 1)
     return forecast[:, 0] if horizon == 1 else forecast
 
 
@@ -108,15 +132,19 @@ def linear_forecast(train: Windows, x: object) -> np.ndarray:
 
 
 def baseline_forecasts(train: Windows, x: object) -> dict[str, np.ndarray]:
-    """The three next-value baselines for windows ``x``: naive, drift and linear regression.
+    """The baselines that need no training, for windows ``x``: naive, drift, last difference, and
+    a linear regression fitted on ``train``. They forecast as many steps as ``train`` has targets.
 
     >>> train = Windows(np.array([[1, 2, 3], [2, 3, 4], [4, 6, 8]]), np.array([4, 5, 10]))
     >>> {name: values.round(6).tolist() for name, values in baseline_forecasts(train, [[3, 5, 7]]).items()}
-    {'naive (last value)': [7.0], 'drift (last value + last difference)': [9.0], 'linear regression': [9.0]}
+    {'naive': [7.0], 'drift': [9.0], 'last difference': [9.0], 'linear regression': [9.0]}
     """
     train = _training_windows(train)
+    targets = as_finite_array(train.y, "train.y", ndim=(1, 2))
+    horizon = 1 if targets.ndim == 1 else targets.shape[1]
     return {
-        "naive (last value)": naive_forecast(x),
-        "drift (last value + last difference)": drift_forecast(x),
+        "naive": naive_forecast(x, horizon),
+        "drift": drift_forecast(x, horizon),
+        "last difference": last_difference_forecast(x, horizon),
         "linear regression": linear_forecast(train, x),
     }

@@ -11,17 +11,53 @@ from sklearn import metrics
 from helpers._validation import as_finite_array, check_int, check_mapping, check_positive
 
 
-def _paired(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
-    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(np.float64)
-    predicted = as_finite_array(y_pred, "y_pred", ndim=(1, 2)).astype(np.float64)
-    if truth.ndim == 2 and truth.shape[1] == 1:
-        truth = truth[:, 0]
-    if predicted.ndim == 2 and predicted.shape[1] == 1:  # model.predict gives (n, 1)
-        predicted = predicted[:, 0]
+def _without_output_axis(
+    truth: np.ndarray, predicted: np.ndarray, leading: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drop a trailing output axis of size 1 (``model.predict``'s ``(n, 1)``) where only one side has it.
+
+    ``predicted`` may have ``leading`` extra axes in front (one per seed, say); the shapes are
+    compared without them. Shapes that still differ are returned as they are, for the caller to refuse.
+
+    >>> [a.shape for a in _without_output_axis(np.zeros(3), np.zeros((3, 1)))]
+    [(3,), (3,)]
+    >>> [a.shape for a in _without_output_axis(np.zeros((3, 1)), np.zeros((2, 3)), leading=1)]
+    [(3,), (2, 3)]
+    """
+    compared = predicted.shape[leading:]
+    if compared[-1:] == (1,) and compared[:-1] == truth.shape:
+        predicted = predicted[..., 0]
+    elif truth.shape[-1:] == (1,) and truth.shape[:-1] == compared:
+        truth = truth[..., 0]
+    return truth, predicted
+
+
+def _matched(y_true: object, y_pred: object, ndim: tuple[int, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``y_true`` and ``y_pred`` as float arrays of one shape, up to a trailing output axis of size 1.
+
+    >>> [a.tolist() for a in _matched([8, 9], [[8.5], [9.5]], ndim=None)]
+    [[8.0, 9.0], [8.5, 9.5]]
+    """
+    truth = as_finite_array(y_true, "y_true", ndim=ndim).astype(np.float64)
+    predicted = as_finite_array(y_pred, "y_pred", ndim=ndim).astype(np.float64)
+    truth, predicted = _without_output_axis(truth, predicted)
     if truth.shape != predicted.shape:
         raise ValueError(
-            f"y_true and y_pred must have matching shapes, got {truth.shape} and {predicted.shape}"
+            f"y_true and y_pred must have the same shape, or matching shapes but for a trailing axis "
+            f"of size 1, got {truth.shape} and {predicted.shape}"
         )
+    return truth, predicted
+
+
+def _paired(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_matched` for 1-D or 2-D ``(samples, outputs)`` arrays, one output flattened to 1-D.
+
+    >>> [a.shape for a in _paired([[8], [9]], [[8.5], [9.5]])]
+    [(2,), (2,)]
+    """
+    truth, predicted = _matched(y_true, y_pred, ndim=(1, 2))
+    if truth.ndim == 2 and truth.shape[1] == 1:
+        truth, predicted = truth[:, 0], predicted[:, 0]
     return truth, predicted
 
 
@@ -134,15 +170,16 @@ def rmse_per_seed(predictions: object, y_true: object) -> np.ndarray:
     """The root mean squared error of each seed's predictions: ``predictions`` ``(seeds, samples, ...)``.
 
     Each row is scored against ``y_true`` ``(samples, ...)`` over all its samples and outputs;
-    a trailing output axis of size 1 (``model.predict``'s shape) is ignored.
+    a trailing output axis of size 1 (``model.predict``'s shape) on either side is ignored.
 
     >>> rmse_per_seed([[1.0, 2.0], [1.0, 4.0]], [1, 2]).tolist()
+    [0.0, 1.4142135623730951]
+    >>> rmse_per_seed([[[1.0], [2.0]], [[1.0], [4.0]]], [[1], [2]]).tolist()
     [0.0, 1.4142135623730951]
     """
     values = as_finite_array(predictions, "predictions", ndim=(2, 3)).astype(np.float64)
     truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(np.float64)
-    if values.ndim == 3 and values.shape[2] == 1 and truth.ndim == 1:
-        values = values[:, :, 0]
+    truth, values = _without_output_axis(truth, values, leading=1)
     if values.shape[1:] != truth.shape:
         raise ValueError(
             f"predictions must have shape (seeds, *{truth.shape}) to match y_true, got {values.shape}"
@@ -157,17 +194,14 @@ def mase(y_true: object, y_pred: object, training_series: object, season: int = 
     The scale is the mean absolute difference between values ``season`` steps apart in
     ``training_series`` (what "repeat the value one season ago" errs by on the training span),
     so below 1 beats that naive forecast on average and above 1 loses to it. Any shape of
-    ``y_true`` / ``y_pred`` (one forecast or many, several steps ahead) is averaged whole.
+    ``y_true`` / ``y_pred`` (one forecast or many, several steps ahead) is averaged whole; as in
+    :func:`regression_report`, a trailing axis of size 1 on one side only (``model.predict``'s
+    ``(n, 1)`` beside ``(n,)``) is ignored.
 
     >>> mase([5, 6], [5.5, 6.5], training_series=[1, 2, 4, 8], season=1)  # scale (1 + 2 + 4) / 3
     0.21428571428571427
     """
-    truth = as_finite_array(y_true, "y_true").astype(np.float64)
-    predicted = as_finite_array(y_pred, "y_pred").astype(np.float64)
-    if truth.shape != predicted.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got {truth.shape} and {predicted.shape}"
-        )
+    truth, predicted = _matched(y_true, y_pred, ndim=None)
     series = as_finite_array(training_series, "training_series", ndim=(1,)).astype(np.float64)
     season = check_int(season, "season")
     if len(series) <= season:

@@ -8,9 +8,7 @@ first value through the whole sequence does.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
-import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -305,6 +303,7 @@ def recall_sweep(
     [('GRU', 3, 0)]
     """
     from helpers.recipes import SeedWorkers
+    from helpers.sweeps import wait_counting
 
     cells = [check_choice(cell, "cell", CELLS) for cell in _as_list(cells, "cells")]
     lengths = [check_int(length, "length", maximum=10_000) for length in _as_list(lengths, "lengths")]
@@ -320,19 +319,13 @@ def recall_sweep(
         ((cell, length) for cell in cells for length in lengths),
         key=lambda job: -job[1] * budgets[job[1]],  # the longest first keeps both workers busy
     )
-    total, done, runs = len(jobs) * len(seeds), 0, {}
     with SeedWorkers(workers) as pool:
         futures = [
             pool.submit(train_recall_seeds, cell, length, seeds, gate_bias, budgets[length], solved)
             for cell, length in jobs
         ]
-        for future in concurrent.futures.as_completed(futures):
-            for run in future.result():
-                runs[run.cell, run.length, run.seed] = run
-            done += len(seeds)
-            sys.stdout.write(f"\rtrained {done} of {total} models")
-            sys.stdout.flush()
-    sys.stdout.write("\n")
+        wait_counting(dict.fromkeys(futures, len(seeds)))
+    runs = {(run.cell, run.length, run.seed): run for future in futures for run in future.result()}
     return {
         (cell, length, seed): runs[cell, length, seed]
         for cell in cells

@@ -18,6 +18,7 @@ from helpers._validation import (
     check_real,
     check_str,
 )
+from helpers.evaluation import _paired
 
 
 def _axes(ax: object, figsize: tuple[float, float]) -> Axes:
@@ -30,9 +31,20 @@ def _axes(ax: object, figsize: tuple[float, float]) -> Axes:
 
 
 def _losses(history: Any) -> list[float]:
+    """The losses of a Keras ``History`` (what ``model.fit`` returns) or of its ``history`` dict.
+
+    >>> _losses({"loss": [4.0, 1.0]})
+    [4.0, 1.0]
+    """
     logs = getattr(history, "history", history)
-    if not isinstance(logs, Mapping) or "loss" not in logs:
-        raise ValueError("history must be a keras History or a dict with a 'loss' list")
+    if not isinstance(logs, Mapping):
+        raise ArgumentError(
+            f"history must be a keras History or a dict with a 'loss' list, got {type(history).__name__}"
+        )
+    if "loss" not in logs:
+        raise ValueError(
+            f"history must be a keras History or a dict with a 'loss' list, got keys {list(logs)!r:.80}"
+        )
     losses = as_finite_array(logs["loss"], "history['loss']").astype(float)
     if losses.ndim != 1:
         raise ValueError(f"history['loss'] must be a flat list, got shape {losses.shape}")
@@ -51,7 +63,7 @@ def plot_history(
     losses = _losses(history)
     check_str(title, "title")
     if mark_epoch is not None:
-        check_int(mark_epoch, "mark_epoch")
+        mark_epoch = check_int(mark_epoch, "mark_epoch")
     ax = _axes(ax, (6, 3.5))
     epochs = np.arange(1, len(losses) + 1)
     ax.plot(epochs, losses, label="training loss (MSE)")
@@ -78,16 +90,7 @@ def plot_predictions(
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('target', 'prediction')
     """
-    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(float)
-    predicted = as_finite_array(y_pred, "y_pred", ndim=(1, 2)).astype(float)
-    if truth.ndim == 2 and truth.shape[1] == 1:
-        truth = truth[:, 0]
-    if predicted.ndim == 2 and predicted.shape[1] == 1:
-        predicted = predicted[:, 0]
-    if truth.shape != predicted.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got {truth.shape} and {predicted.shape}"
-        )
+    truth, predicted = _paired(y_true, y_pred)
     truth, predicted = truth.ravel(), predicted.ravel()
     check_str(title, "title")
     ax = _axes(ax, (4.5, 4.5))

@@ -8,7 +8,9 @@ Keras is imported inside the functions, so ``import helpers`` never starts Tenso
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import dataclasses
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -23,6 +25,7 @@ from helpers._validation import (
     check_instance,
     check_int,
     check_positive,
+    check_real,
 )
 from helpers.windows import from_relative, to_3d, to_relative, windows_3d
 
@@ -31,25 +34,28 @@ if TYPE_CHECKING:
 
 _ACTIVATIONS = ("relu", "tanh")
 _PIPELINES = ("tf.data", "numpy")
-_CELLS = ("LSTM", "GRU", "SimpleRNN")
+_CELLS = ("LSTM", "GRU", "SimpleRNN", "MLP")
 _MONITORS = ("loss", "val_loss")
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to build and train a stacked recurrent regressor: every choice that decides its answers.
+    """How to build and train a small regressor on windows: every choice that decides its answers.
 
-    ``lstm_units``: one entry per recurrent layer; all but the last return sequences.
-    ``cell``: the recurrent layer, ``"LSTM"`` (the posts'), ``"GRU"`` or ``"SimpleRNN"``.
-    ``dense_units``: the Dense layers after the recurrent ones; the last one is the output.
-    ``relative``: train on windows taken relative to their last value (differencing; see
-    ``to_relative``). ``scale``: divide inputs and targets by their spread on the training
-    windows (and subtract their mean unless ``relative``), inside the model, so it predicts in
-    the series' units. ``batch_size=None`` trains on the whole set in every step (full batch),
-    and ``steps_per_epoch`` packs that many steps into one Keras epoch. ``clipnorm``: clip each
-    step's gradient to this norm. ``early_stopping_patience``: ``EarlyStopping`` watching
-    ``early_stopping_monitor`` (``"loss"`` as in the posts, or ``"val_loss"``, which needs
-    validation windows), or ``None``.
+    ``units``: the hidden layers that read the window, one entry per layer: recurrent layers of
+    ``cell`` (``"LSTM"``, as in the posts, ``"GRU"`` or ``"SimpleRNN"``; all but the last return
+    sequences), or for ``cell="MLP"`` Dense layers on the flattened window (no recurrence: the
+    baseline that tells what recurrence adds). ``dense_units``: the Dense layers after them; the
+    last one is the output. ``remove_level``: train on each window minus its last value, and on
+    the targets minus that value (level removal: only the changes are learned, so the pattern
+    must be the same at every level of the series). ``scale``: divide inputs and targets by
+    their spread on the training windows (and subtract their mean unless ``remove_level``),
+    inside the model, so it predicts in the series' units. ``batch_size=None`` trains on the
+    whole set in every step (full batch), and ``steps_per_epoch`` packs that many steps into one
+    Keras epoch. ``clipnorm``: clip each step's gradient to this norm.
+    ``early_stopping_patience``: ``EarlyStopping`` watching ``early_stopping_monitor``
+    (``"loss"`` as in the posts, or ``"val_loss"``, which needs validation windows), counted in
+    epochs, or ``None``.
 
     Two implementation switches change no model and are left out of the printed recipe:
     ``pipeline="tf.data"`` (default) feeds the same batches through one persistent ``tf.data``
@@ -57,14 +63,14 @@ class Recipe:
     exactly as the posts wrote it (only the shuffle order differs); ``unroll=True`` unrolls the
     recurrent loop (same computation, quicker on windows of a few steps).
 
-    >>> Recipe(lstm_units=(10,), dense_units=(5, 1)).activation
+    >>> Recipe(units=(10,), dense_units=(5, 1)).activation
     'relu'
     """
 
-    lstm_units: tuple[int, ...]
+    units: tuple[int, ...]
     dense_units: tuple[int, ...]
     activation: str = "relu"
-    relative: bool = False
+    remove_level: bool = False
     scale: bool = False
     epochs: int = 100
     batch_size: int | None = 1
@@ -79,29 +85,32 @@ class Recipe:
     unroll: bool = dataclasses.field(default=True, repr=False)
 
     def __post_init__(self) -> None:
-        for field in ("lstm_units", "dense_units"):
-            units = getattr(self, field)
-            if not isinstance(units, tuple) or not units:
-                raise ValueError(f"{field} must be a non-empty tuple of layer sizes, got {units!r}")
-            for size in units:
-                check_int(size, f"{field} entry")
+        def store(name: str, value: object) -> None:  # the checked value: numpy scalars become Python's
+            object.__setattr__(self, name, value)
+
+        for field in ("units", "dense_units"):
+            sizes = getattr(self, field)
+            if isinstance(sizes, str | bytes) or not isinstance(sizes, tuple | list) or not sizes:
+                raise ArgumentError(f"{field} must be a non-empty tuple of layer sizes, got {sizes!r:.60}")
+            store(field, tuple(check_int(size, f"{field} entry", maximum=100_000) for size in sizes))
         check_choice(self.activation, "activation", _ACTIVATIONS)
         check_choice(self.cell, "cell", _CELLS)
         check_choice(self.pipeline, "pipeline", _PIPELINES)
         check_choice(self.early_stopping_monitor, "early_stopping_monitor", _MONITORS)
-        for flag in ("relative", "scale", "restore_best_weights", "unroll"):
-            check_bool(getattr(self, flag), flag)
-        check_int(self.epochs, "epochs")
-        check_int(self.steps_per_epoch, "steps_per_epoch")
-        check_positive(self.learning_rate, "learning_rate")
+        for flag in ("remove_level", "scale", "restore_best_weights", "unroll"):
+            store(flag, check_bool(getattr(self, flag), flag))
+        store("epochs", check_int(self.epochs, "epochs", maximum=1_000_000))
+        store("steps_per_epoch", check_int(self.steps_per_epoch, "steps_per_epoch", maximum=1_000_000))
+        store("learning_rate", check_positive(self.learning_rate, "learning_rate"))
         if self.clipnorm is not None:
-            check_positive(self.clipnorm, "clipnorm")
+            store("clipnorm", check_positive(self.clipnorm, "clipnorm"))
         if self.batch_size is not None:
-            check_int(self.batch_size, "batch_size")
+            store("batch_size", check_int(self.batch_size, "batch_size", maximum=10_000_000))
             if self.steps_per_epoch != 1:
                 raise ValueError("steps_per_epoch applies to full-batch training (batch_size=None)")
         if self.early_stopping_patience is not None:
-            check_int(self.early_stopping_patience, "early_stopping_patience")
+            patience = check_int(self.early_stopping_patience, "early_stopping_patience")
+            store("early_stopping_patience", patience)
         elif self.restore_best_weights or self.early_stopping_monitor != "loss":
             raise ValueError("restore_best_weights and early_stopping_monitor need early_stopping_patience")
         if self.pipeline == "numpy" and self.batch_size is None:
@@ -110,15 +119,18 @@ class Recipe:
     def __str__(self) -> str:
         """The recipe as a reader would describe it, one ingredient per line.
 
-        >>> print(Recipe(lstm_units=(10,), dense_units=(5, 1)))
+        >>> print(Recipe(units=(10,), dense_units=(5, 1)))
         layers    LSTM(10, relu) -> Dense(5) -> Dense(1)
         inputs    the windows as they are
         training  batches of 1, Adam(learning_rate=0.001), 100 epochs
         stopping  after the last epoch
         """
-        recurrent = [f"{self.cell}({units}, {self.activation})" for units in self.lstm_units]
-        layers = " -> ".join(recurrent + [f"Dense({units})" for units in self.dense_units])
-        inputs = (["relative to each window's last value (differenced)"] if self.relative else []) + (
+        if self.cell == "MLP":
+            hidden = ["Flatten"] + [f"Dense({units}, {self.activation})" for units in self.units]
+        else:
+            hidden = [f"{self.cell}({units}, {self.activation})" for units in self.units]
+        layers = " -> ".join(hidden + [f"Dense({units})" for units in self.dense_units])
+        inputs = (["each window minus its last value (level removed)"] if self.remove_level else []) + (
             ["scaled by the training windows' spread"] if self.scale else []
         )
         batches = "full batch" if self.batch_size is None else f"batches of {self.batch_size}"
@@ -147,7 +159,7 @@ class Recipe:
     def epoch_steps(self, windows: int) -> int:
         """Gradient steps in one epoch on ``windows`` training windows.
 
-        >>> Recipe(lstm_units=(10,), dense_units=(1,), batch_size=4).epoch_steps(13)
+        >>> Recipe(units=(10,), dense_units=(1,), batch_size=4).epoch_steps(13)
         4
         """
         windows = check_int(windows, "windows")
@@ -158,7 +170,7 @@ class Recipe:
     def most_steps(self, windows: int) -> int:
         """Gradient steps if training runs all its epochs (early stopping can end it sooner).
 
-        >>> Recipe(lstm_units=(10,), dense_units=(1,), epochs=100).most_steps(4)
+        >>> Recipe(units=(10,), dense_units=(1,), epochs=100).most_steps(4)
         400
         """
         return self.epochs * self.epoch_steps(windows)
@@ -169,22 +181,22 @@ def _checked_recipe(recipe: object) -> Recipe:
 
 
 def window_relative(recipe: Recipe) -> Recipe:
-    """The fix notebooks 01-04 try on the posts' tasks: window-relative inputs, ``tanh``, full batch.
+    """The usual fix tried on the posts' tasks: level removal, ``tanh``, 200 full-batch steps.
 
     Window-relative inputs (a query far outside the training values looks like the training
     data), ``tanh`` (cannot die like ``relu``), full-batch Adam at a larger learning rate (no
     noise from single-sample steps), 200 steps in 10 epochs. On the posts' tasks every relative
-    training window is the same one, so this "works" there by memorising one number; on tasks
-    whose windows differ, use :func:`validated`.
+    training window is the same one, so this "works" there by memorising one number (notebook
+    07); on tasks whose windows differ, use :func:`recommended`.
 
-    >>> fix = window_relative(Recipe(lstm_units=(10,), dense_units=(5, 1)))
-    >>> fix.activation, fix.relative, fix.batch_size, fix.most_steps(4)
+    >>> fix = window_relative(Recipe(units=(10,), dense_units=(5, 1)))
+    >>> fix.activation, fix.remove_level, fix.batch_size, fix.most_steps(4)
     ('tanh', True, None, 200)
     """
     return dataclasses.replace(
         _checked_recipe(recipe),
         activation="tanh",
-        relative=True,
+        remove_level=True,
         epochs=10,
         batch_size=None,
         steps_per_epoch=20,
@@ -192,32 +204,43 @@ def window_relative(recipe: Recipe) -> Recipe:
         early_stopping_patience=None,
         early_stopping_monitor="loss",
         restore_best_weights=False,
+        pipeline="tf.data",
     )
 
 
-def validated(recipe: Recipe) -> Recipe:
-    """Our recipe for the same architecture, chosen by measurement on tasks whose windows differ.
+RECOMMENDED_STEPS, CHECK_EVERY, PATIENCE_STEPS = 2000, 10, 200
 
-    Differenced (window-relative) inputs, which assume the pattern is the same at every level
-    of the series; full-batch Adam at 0.01; up to 2,000 steps (40 epochs of 50), stopped when
-    the loss on held-out validation windows has not improved for 4 epochs, keeping the best
-    weights. Training needs ``validation=(x_val, y_val)``. The layers and activation stay
-    the post's.
 
-    >>> ours = validated(Recipe(lstm_units=(10,), dense_units=(5, 1)))
-    >>> ours.relative, ours.activation, ours.most_steps(68), ours.early_stopping_monitor
-    (True, 'relu', 2000, 'val_loss')
+def recommended(recipe: Recipe, remove_level: bool) -> Recipe:
+    """The course's recipe for the same layers, chosen on validation windows (notebook 07).
+
+    ``tanh`` (Keras' default), inputs and targets scaled by the training windows' spread, full-batch
+    Adam at 0.01, up to 2,000 steps, scored on the validation windows every 10 steps and stopped
+    when that score has not improved for 200 steps, keeping the best weights. Training needs
+    ``validation=(x_val, y_val)``.
+
+    ``remove_level`` has no default because it depends on the series: ``True`` where the level
+    wanders but the pattern of changes repeats (a trend: the test span lies above every training
+    value), ``False`` where the level itself is what forecasts the next values (a series that
+    reverts to its mean, a cycle around a fixed level).
+
+    >>> ours = recommended(Recipe(units=(10,), dense_units=(5, 1)), remove_level=True)
+    >>> ours.activation, ours.scale, ours.most_steps(68), ours.early_stopping_patience
+    ('tanh', True, 2000, 20)
     """
     return dataclasses.replace(
         _checked_recipe(recipe),
-        relative=True,
-        epochs=40,
+        activation="tanh",
+        remove_level=check_bool(remove_level, "remove_level"),
+        scale=True,
+        epochs=RECOMMENDED_STEPS // CHECK_EVERY,
         batch_size=None,
-        steps_per_epoch=50,
+        steps_per_epoch=CHECK_EVERY,
         learning_rate=0.01,
-        early_stopping_patience=4,
+        early_stopping_patience=PATIENCE_STEPS // CHECK_EVERY,
         early_stopping_monitor="val_loss",
         restore_best_weights=True,
+        pipeline="tf.data",
     )
 
 
@@ -229,15 +252,22 @@ class Scaling(NamedTuple):
     spread: float
 
 
+def _checked_scaling(scaling: object) -> Scaling:
+    check_instance(scaling, "scaling", Scaling, "a helpers.Scaling or None")
+    center = check_real(scaling.center, "scaling.center")
+    spread = check_positive(scaling.spread, "scaling.spread")
+    return Scaling(center, spread)
+
+
 def fit_scaling(recipe: Recipe, x: object, y: object) -> Scaling:
-    """The recipe's scaling, fitted on training windows ``x`` and targets ``y`` (after the relative
-    transform when the recipe uses it). ``Scaling(0, 1)`` when the recipe does not scale.
+    """The recipe's scaling, fitted on training windows ``x`` and targets ``y`` (after level
+    removal when the recipe removes the level). ``Scaling(0, 1)`` when the recipe does not scale.
 
-    Relative windows keep 0 as "no change", so they are only divided by their root mean
-    square; absolute ones are centred on their mean and divided by their standard deviation.
-    A spread of 0 (every value the same) leaves the values unscaled.
+    With the level removed, 0 means "no change" and stays 0: the values are only divided by
+    their root mean square; levels are centred on their mean and divided by their standard
+    deviation. A spread of 0 (every value the same) leaves the values unscaled.
 
-    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), scale=True)
+    >>> recipe = Recipe(units=(4,), dense_units=(1,), scale=True)
     >>> fit_scaling(recipe, [[1, 2, 3], [2, 3, 4]], [4, 5])  # 8 values, mean 3, variance 12 / 8
     Scaling(center=3.0, spread=1.224744871391589)
     """
@@ -248,7 +278,7 @@ def _scaling(recipe: Recipe, windows: np.ndarray, targets: np.ndarray) -> Scalin
     if not recipe.scale:
         return Scaling(0.0, 1.0)
     values = np.concatenate([windows.ravel(), targets.ravel()]).astype(np.float64)
-    center = 0.0 if recipe.relative else float(values.mean())
+    center = 0.0 if recipe.remove_level else float(values.mean())
     spread = float(np.sqrt(np.mean((values - center) ** 2)))
     return Scaling(center, spread if spread > 0 else 1.0)
 
@@ -261,8 +291,10 @@ def build_model(
     With a ``scaling`` (see :func:`fit_scaling`), two ``Rescaling`` layers, which hold no
     weights, scale the inputs on the way in and undo it on the way out.
 
-    >>> build_model(Recipe(lstm_units=(10,), dense_units=(5, 1)), timesteps=3).count_params()
+    >>> build_model(Recipe(units=(10,), dense_units=(5, 1)), timesteps=3).count_params()
     541
+    >>> build_model(Recipe(units=(10,), dense_units=(5, 1), cell="MLP"), timesteps=3).count_params()
+    101
     """
     import keras
 
@@ -270,18 +302,22 @@ def build_model(
     timesteps = check_int(timesteps, "timesteps", maximum=100_000)
     features = check_int(features, "features", maximum=100_000)
     if scaling is not None:
-        check_instance(scaling, "scaling", Scaling, "a helpers.Scaling or None")
+        scaling = _checked_scaling(scaling)
     layers: list[Any] = [keras.Input(shape=(timesteps, features))]
     if scaling is not None:
         layers.append(keras.layers.Rescaling(1 / scaling.spread, offset=-scaling.center / scaling.spread))
-    recurrent_layer = getattr(keras.layers, recipe.cell)
-    last = len(recipe.lstm_units) - 1
-    for index, units in enumerate(recipe.lstm_units):
-        layers.append(
-            recurrent_layer(
-                units, activation=recipe.activation, return_sequences=index < last, unroll=recipe.unroll
+    if recipe.cell == "MLP":
+        layers.append(keras.layers.Flatten())
+        layers += [keras.layers.Dense(units, activation=recipe.activation) for units in recipe.units]
+    else:
+        recurrent_layer = getattr(keras.layers, recipe.cell)
+        last = len(recipe.units) - 1
+        for index, units in enumerate(recipe.units):
+            layers.append(
+                recurrent_layer(
+                    units, activation=recipe.activation, return_sequences=index < last, unroll=recipe.unroll
+                )
             )
-        )
     layers += [keras.layers.Dense(units) for units in recipe.dense_units]
     if scaling is not None:
         layers.append(keras.layers.Rescaling(scaling.spread, offset=scaling.center))
@@ -289,7 +325,8 @@ def build_model(
 
 
 def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Windows ``(n, timesteps, features)`` and targets ``(n, outputs)``, relative if the recipe is."""
+    """Windows ``(n, timesteps, features)`` and targets ``(n, outputs)``, level removed if the
+    recipe removes it."""
     windows = windows_3d(x, f"x{name}").astype(np.float64)
     targets = as_finite_array(y, f"y{name}", ndim=(1, 2)).astype(np.float64)
     if len(targets) != len(windows):
@@ -301,9 +338,9 @@ def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tu
             f"y{name} must have {outputs} value(s) per window, one per output of the recipe's last "
             f"Dense({outputs}), got shape {np.shape(y)}"
         )
-    if recipe.relative:
+    if recipe.remove_level:
         if windows.shape[2] != 1:
-            raise ValueError(f"x{name} must be univariate for relative windows, got shape {windows.shape}")
+            raise ValueError(f"x{name} must be univariate to remove its level, got shape {windows.shape}")
         windows, targets = to_relative(windows, targets)
     return windows.astype(np.float32), targets.astype(np.float32)
 
@@ -375,7 +412,7 @@ def train_over_seeds(
     time, re-initialised for the next seed: use it, or copy what you need from it, before
     asking for the next one.
 
-    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=2)
+    >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=2)
     >>> [len(history.history["loss"]) for _, history in train_over_seeds(recipe, [[1, 2, 3]], [2], [0, 1])]
     [2, 2]
     """
@@ -425,6 +462,7 @@ def train_over_seeds(
         # The evaluation step was traced for the validation dataset; give the caller a model
         # whose evaluate() traces afresh for whatever data it is given, and reuse ours after.
         validation_step, model.test_function = model.test_function, None
+        _TRAINED_WITH[model] = recipe
         yield model, history
         model.test_function = validation_step
 
@@ -456,7 +494,7 @@ def train(
 
     Same seed, same data, same machine: the same trained model, bit for bit.
 
-    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=2)
+    >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=2)
     >>> model, history = train(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], seed=0)
     >>> len(history.history["loss"])
     2
@@ -467,16 +505,28 @@ def train(
 def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
     """Predict targets for windows ``x`` with a model trained by :func:`train`, shape ``(n, outputs)``.
 
-    Undoes the relative transform when the recipe uses it, so the answer is in the series' units.
-    Calls the model directly: for a few windows that is faster than ``model.predict`` and
-    traces nothing.
+    Adds back the level the recipe removed, so the answer is in the series' units. The model
+    must have been trained with this very recipe (a model remembers it), or the answer would be
+    in the wrong units. Calls the model directly: for a few windows that is faster than
+    ``model.predict`` and traces nothing.
 
-    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=1)
+    >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=1)
     >>> model, _ = train(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], seed=0)
     >>> predict(recipe, model, [[13, 14, 15]]).shape
     (1, 1)
     """
     _checked_recipe(recipe)
+    trained_with = _TRAINED_WITH.get(model) if _weakly_referable(model) else None
+    if trained_with is None:
+        raise ArgumentError(
+            "model must be one trained by helpers.train or train_over_seeds (predict undoes its recipe's "
+            f"level removal); for a model you built yourself, call model(x). Got {type(model).__name__}"
+        )
+    if trained_with != recipe:
+        raise ArgumentError(
+            "recipe must be the one the model was trained with: the model was trained with\n"
+            f"{trained_with}\nnot with\n{recipe}"
+        )
     windows = to_3d(x).astype(np.float64)
     expected = tuple(getattr(model, "input_shape", (None,))[1:])
     if len(expected) != 2 or windows.shape[1:] != expected:
@@ -484,9 +534,21 @@ def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
             f"x must hold windows of the shape the model was trained on, (timesteps, features) = "
             f"{expected}, got {windows.shape[1:]}"
         )
-    inputs = to_relative(windows)[0] if recipe.relative else windows
+    inputs = to_relative(windows)[0] if recipe.remove_level else windows
     outputs = np.asarray(model(inputs.astype(np.float32), training=False), dtype=np.float64)
-    return from_relative(windows, outputs) if recipe.relative else outputs
+    return from_relative(windows, outputs) if recipe.remove_level else outputs
+
+
+# Which recipe trained each model (train_over_seeds records it, predict checks it).
+_TRAINED_WITH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _weakly_referable(value: object) -> bool:
+    try:
+        weakref.ref(value)
+    except TypeError:
+        return False
+    return True
 
 
 def predictions_over_seeds(
@@ -504,7 +566,7 @@ def predictions_over_seeds(
     worker process and trained in parallel; every seed still gets exactly the model it gets here.
     ``validation`` is passed on to :func:`train_over_seeds`.
 
-    >>> recipe = Recipe(lstm_units=(4,), dense_units=(1,), epochs=1)
+    >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=1)
     >>> predictions_over_seeds(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], [[7, 8, 9]], [0, 1]).shape
     (2, 1, 1)
     """
@@ -535,20 +597,20 @@ class SeedWorkers:
     machine with two cores, two workers train a sweep of seeds nearly twice as fast.
 
     >>> with SeedWorkers(1) as pool:
-    ...     recipe = Recipe(lstm_units=(2,), dense_units=(1,), epochs=1)
+    ...     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
     ...     predictions_over_seeds(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1], pool=pool).shape
     (2, 1, 1)
     """
 
     def __init__(self, workers: int = 2) -> None:
+        self.workers = check_int(workers, "workers", maximum=256)
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         import multiprocessing
 
-        self.workers = check_int(workers, "workers")
-        self._executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-        )
+        spawn = multiprocessing.get_context("spawn")
+        return concurrent.futures.ProcessPoolExecutor(self.workers, spawn, initializer=_start_worker)
 
     def __enter__(self) -> SeedWorkers:
         return self
@@ -563,10 +625,23 @@ class SeedWorkers:
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
 
-        The function must be importable by the workers (defined in a module, such as
-        ``helpers.train_recall``), not in a notebook cell.
+        The function must be importable by the workers: defined at the top of a module (such
+        as ``helpers.train_recall``), not in a notebook cell nor as a lambda, because a worker
+        process finds it by its module and name. If a worker dies, the pool starts new ones.
         """
-        return self._executor.submit(function, *args)
+        module, name = getattr(function, "__module__", None), getattr(function, "__qualname__", "")
+        if not callable(function) or module in (None, "__main__") or "<" in name:
+            raise ArgumentError(
+                "function must be importable from a module (defined at the top of a .py file, like "
+                "helpers.train_recall): worker processes look it up by module and name, so a function "
+                f"defined in a notebook cell or a lambda cannot run there, got {name or function!r:.60}"
+            )
+        try:
+            return self._executor.submit(function, *args)
+        except concurrent.futures.process.BrokenProcessPool:
+            self._executor.shutdown(wait=False)
+            self._executor = self._new_executor()
+            return self._executor.submit(function, *args)
 
     def submit_sweep(
         self,
@@ -583,7 +658,7 @@ class SeedWorkers:
         one sweep to the next. ``.result()`` waits for the predictions.
 
         >>> with SeedWorkers(1) as pool:
-        ...     recipe = Recipe(lstm_units=(2,), dense_units=(1,), epochs=1)
+        ...     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
         ...     sweep = pool.submit_sweep(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1])
         ...     sweep.result().shape
         (2, 1, 1)

@@ -18,10 +18,22 @@ def _cell(value: object, decimals: int) -> str:
     return "" if value is None else str(value.item() if isinstance(value, np.generic) else value)
 
 
+def _is_row_list(value: object) -> bool:
+    """Whether ``value`` is a list of rows or of cells: a sequence or an array with an axis, not text.
+
+    >>> _is_row_list([1, (2, 3)]), _is_row_list("ab"), _is_row_list(np.float64(1.0))
+    (True, False, False)
+    """
+    if isinstance(value, np.ndarray):
+        return value.ndim > 0
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decimals: int = 3) -> str:
     """Render rows as an aligned text table; floats are rounded to ``decimals`` places.
 
     A float that rounds to zero prints without a sign, so ``-0.0001`` cannot flip a stored output.
+    Any other cell (a string, an int, a tuple ...) prints as ``str(cell)``, ``None`` as nothing.
 
     >>> print(format_table(["seed", "prediction"], [[0, 11.9351], [1, -0.00002]], decimals=2))
     seed  prediction
@@ -33,16 +45,15 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], decim
         raise ArgumentError(f"headers must be a non-empty list of column names, got {headers!r:.80}")
     for header in headers:
         check_str(header, "each of headers")
-    if isinstance(rows, str) or not isinstance(rows, Sequence | np.ndarray) or np.ndim(rows) == 0:
+    if not _is_row_list(rows):
         raise ArgumentError(f"rows must be a list of rows, got {type(rows).__name__}")
     decimals = check_int(decimals, "decimals", minimum=0, maximum=15)
     for number, row in enumerate(rows):
-        if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
+        if not _is_row_list(row):
             raise ArgumentError(f"rows[{number}] must be a list of values, got {type(row).__name__}")
-    texts = [[_cell(value, decimals) for value in row] for row in rows]
-    for number, row in enumerate(texts):
         if len(row) != len(headers):
             raise ValueError(f"rows[{number}] has {len(row)} values for {len(headers)} headers")
+    texts = [[_cell(value, decimals) for value in row] for row in rows]
     widths = [max([len(header), *(len(row[i]) for row in texts)]) for i, header in enumerate(headers)]
     lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

@@ -38,7 +38,7 @@ def seed_tasks() -> list[Task]:
     >>> [task.target for task in seed_tasks()]
     [[14], [42], [103, 105], [9]]
     """
-    stacked = Recipe(lstm_units=(20, 10), dense_units=(1,), epochs=200, early_stopping_patience=20)
+    stacked = Recipe(units=(20, 10), dense_units=(1,), epochs=200, early_stopping_patience=20)
     impl_2_x = [[n, n + 1, n + 2] for n in (1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 50, 60, 63)]
     impl_3_x = [[n, n + 2, n + 4, n + 6] for n in (1, 9, 17, 25, 33, 49, 65, 97, 43)]
     series_x, series_y = split_sequence(np.arange(1, 9), n_steps=3)
@@ -51,7 +51,7 @@ def seed_tasks() -> list[Task]:
             [14],
             [1001, 1002, 1003],
             [1002],
-            Recipe(lstm_units=(10,), dense_units=(5, 1)),
+            Recipe(units=(10,), dense_units=(5, 1)),
         ),
         Task(
             "02 middle of [41, 42, 43]",
@@ -81,7 +81,7 @@ def seed_tasks() -> list[Task]:
             [9],
             [1001, 1002, 1003],
             [1004],
-            Recipe(lstm_units=(10,), dense_units=(1,), epochs=400),
+            Recipe(units=(10,), dense_units=(1,), epochs=400),
         ),
     ]
 
@@ -205,6 +205,57 @@ def logistic_task(n_steps: int = 3, length: int = 150, held_out: int = 25, r: fl
     return HeldOutTask(
         f"logistic map r = {r:g}",
         f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",
+        train=split.train,
+        val=split.val,
+        tests={"later values": split.test},
+    )
+
+
+def random_walk_task(n_steps: int = 3, length: int = 150, held_out: int = 25, seed: int = 0) -> HeldOutTask:
+    """A Gaussian random walk, ``x[t] = x[t-1] + N(0, 1)``: the next value from the last ``n_steps``.
+
+    Every change is fresh noise, so the best forecast of the next value is the last one: the
+    naive forecast is optimal, and a sound recipe can only match it.
+
+    >>> task = random_walk_task()
+    >>> len(task.train.x), len(task.tests["later values"].x)
+    (97, 25)
+    """
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
+    held_out = check_int(held_out, "held_out")
+    split = split_in_time(np.cumsum(rng.normal(size=length)), n_steps, held_out, held_out)
+    return HeldOutTask(
+        "random walk",
+        f"x[t] = x[t-1] + N(0, 1); next value from the last {n_steps}",
+        train=split.train,
+        val=split.val,
+        tests={"later values": split.test},
+    )
+
+
+def cycle_task(
+    n_steps: int = 12, horizon: int = 5, length: int = 240, held_out: int = 48, seed: int = 0
+) -> HeldOutTask:
+    """A cycle around a fixed level, ``10 + 5 sin(2 pi t / 12) + N(0, 1)``: the next ``horizon``
+    values from the last ``n_steps``.
+
+    The series reverts to its mean: where it will be depends on where in the cycle it is, which
+    the level says and the changes alone do not. Its season is 12 steps.
+
+    >>> task = cycle_task()
+    >>> task.train.y.shape[1], len(task.tests["later values"].x)
+    (5, 44)
+    """
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
+    held_out = check_int(held_out, "held_out")
+    t = np.arange(length)
+    series = 10 + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(size=length)
+    split = split_in_time(series, n_steps, held_out, held_out, n_out=check_int(horizon, "horizon"))
+    return HeldOutTask(
+        "cycle around a level",
+        f"10 + 5 sin(2 pi t / 12) + N(0, 1); the next {horizon} values from the last {n_steps}",
         train=split.train,
         val=split.val,
         tests={"later values": split.test},

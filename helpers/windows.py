@@ -177,13 +177,31 @@ def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int,
     [[3, 4, 5], [4, 5, 6]]
     """
     series = as_finite_array(sequence, "sequence", ndim=(1,))
+    n_steps = check_int(n_steps, "n_steps")
+    n_out = check_int(n_out, "n_out")
     val_size = check_int(val_size, "val_size")
     test_size = check_int(test_size, "test_size")
+    if val_size + test_size >= len(series):
+        sizes = {"val_size": val_size, "test_size": test_size}
+        named = [f"{name}={size}" for name, size in sizes.items() if size >= len(series)]
+        culprit = " and ".join(named) or f"val_size={val_size} + test_size={test_size}"
+        culprit += " leave" if len(named) == 2 else " leaves"
+        raise ValueError(
+            f"{culprit} no room for a training span in a series of {len(series)} values: "
+            f"make test_size or val_size smaller"
+        )
     x, y = split_sequence(series, n_steps, n_out)
-    first_target = np.arange(len(x)) + x.shape[1]
-    last_target = first_target + check_int(n_out, "n_out") - 1
+    first_target = np.arange(len(x)) + n_steps
+    last_target = first_target + n_out - 1
     test_start = len(series) - test_size
     val_start = test_start - val_size
+    hints = {
+        "train": f"its {val_start} values (those before the last val_size + test_size = "
+        f"{val_size + test_size}) need at least n_steps + n_out = {n_steps + n_out}: "
+        f"make the series longer or val_size/test_size smaller",
+        "val": f"make val_size={val_size} at least n_out={n_out}",
+        "test": f"make test_size={test_size} at least n_out={n_out}",
+    }
     spans = {
         "train": (0, val_start - 1),
         "val": (val_start, test_start - 1),
@@ -194,8 +212,8 @@ def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int,
         inside = (first_target >= start) & (last_target <= end)
         if not inside.any():
             raise ValueError(
-                f"the {span} span holds no window of n_steps={x.shape[1]} inputs and n_out={n_out} "
-                f"targets: make the series longer or val_size/test_size at least n_out"
+                f"the {span} span holds no window of n_steps={n_steps} inputs and n_out={n_out} "
+                f"targets: {hints[span]}"
             )
         parts[span] = Windows(x[inside], y[inside])
     return TimeSplit(**parts)

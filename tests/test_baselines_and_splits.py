@@ -83,8 +83,12 @@ def test_baselines_by_hand():
     x = [[1, 2, 4], [10, 9, 7]]
     np.testing.assert_array_equal(helpers.naive_forecast(x), [4, 7])
     np.testing.assert_array_equal(helpers.naive_forecast(x, horizon=2), [[4, 4], [7, 7]])
-    np.testing.assert_array_equal(helpers.drift_forecast(x), [6, 5])
-    np.testing.assert_array_equal(helpers.drift_forecast(x, horizon=3), [[6, 8, 10], [5, 3, 1]])
+    # drift: the mean change over the window, (4 - 1) / 2 and (7 - 10) / 2
+    np.testing.assert_array_equal(helpers.drift_forecast(x), [5.5, 5.5])
+    np.testing.assert_array_equal(helpers.drift_forecast(x, horizon=3), [[5.5, 7, 8.5], [5.5, 4, 2.5]])
+    # last-difference extrapolation: the last change, 2 and -2
+    np.testing.assert_array_equal(helpers.last_difference_forecast(x), [6, 5])
+    np.testing.assert_array_equal(helpers.last_difference_forecast(x, horizon=3), [[6, 8, 10], [5, 3, 1]])
     months = [[1, 2, 3, 4, 5, 6]]
     np.testing.assert_array_equal(helpers.seasonal_naive_forecast(months, season=4, horizon=3), [[3, 4, 5]])
     np.testing.assert_array_equal(helpers.seasonal_naive_forecast(months, season=4), [3])
@@ -104,8 +108,31 @@ def test_baseline_forecasts_on_an_arithmetic_series():
     test = task.tests["step 8 (beyond)"]
     forecasts = helpers.baseline_forecasts(task.train, test.x)
     np.testing.assert_allclose(forecasts["linear regression"], test.y, atol=1e-9)
-    np.testing.assert_array_equal(forecasts["drift (last value + last difference)"], test.y)
-    np.testing.assert_array_equal(test.y - forecasts["naive (last value)"], 8)
+    np.testing.assert_array_equal(forecasts["drift"], test.y)
+    np.testing.assert_array_equal(forecasts["last difference"], test.y)
+    np.testing.assert_array_equal(test.y - forecasts["naive"], 8)
+
+
+def test_drift_is_the_mean_change_and_beats_last_difference_on_noise():
+    """On a noisy line, one change is noisier than the mean of several: drift's error is smaller."""
+    rng = np.random.default_rng(0)
+    series = 0.5 * np.arange(3000) + rng.normal(size=3000)
+    x, y = helpers.split_sequence(series, n_steps=5)
+    drift_error = np.std(helpers.drift_forecast(x) - y)
+    last_error = np.std(helpers.last_difference_forecast(x) - y)
+    # by hand: e[t+1] - e[t] - (e[t] - e[t-4]) / 4 has variance 1 + (5/4)^2 + 1/16 = 2.625; last
+    # difference, e[t+1] - 2 e[t] + e[t-1], has variance 6
+    assert drift_error == pytest.approx(np.sqrt(2.625), rel=0.05)
+    assert last_error == pytest.approx(np.sqrt(6), rel=0.05)
+
+
+def test_baseline_forecasts_follow_the_horizon_of_the_training_targets():
+    split = helpers.split_in_time(np.arange(40.0), n_steps=4, val_size=6, test_size=6, n_out=3)
+    forecasts = helpers.baseline_forecasts(split.train, split.test.x)
+    assert {name: values.shape for name, values in forecasts.items()} == dict.fromkeys(forecasts, (4, 3))
+    for values in forecasts.values():
+        if values is not forecasts["naive"]:
+            np.testing.assert_allclose(values, split.test.y, atol=1e-9)
 
 
 def test_rmse_per_seed_is_scikit_learns_rmse_per_row():
@@ -144,6 +171,7 @@ def test_mase_by_hand_and_against_the_naive_forecast():
             "horizon must be <= season",
         ),
         (lambda: helpers.drift_forecast([[1], [2]]), "at least 2 values"),
+        (lambda: helpers.last_difference_forecast([[1], [2]]), "at least 2 values"),
         (lambda: helpers.naive_forecast([[1, 2]], horizon=0), "horizon must be >= 1"),
         (lambda: helpers.linear_forecast("train", [[1, 2]]), "train must be Windows"),
         (

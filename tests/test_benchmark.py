@@ -31,26 +31,43 @@ def test_tasks_are_the_posts_data_with_consistent_labels():
     assert tasks[3].x == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]]
 
 
-def test_post_recipe_is_the_posts_code_and_ours_is_validated():
-    recipes = bench.recipes()
+def test_post_recipe_is_the_posts_code_and_ours_is_recommended():
+    task = helpers.cycle_task()
+    recipes = bench.recipes(task)
     assert recipes["post"].pipeline == "numpy" and recipes["post"].batch_size == 1
     assert not recipes["post"].unroll and recipes["post"].epochs == 100
-    assert recipes["ours"] == helpers.validated(helpers.seed_tasks()[0].recipe)
+    assert recipes["post"].dense_units == (5, 5)  # the cycle task forecasts 5 steps
+    post = helpers.Recipe(units=(10,), dense_units=(5, 5))
+    assert recipes["ours, levels"] == helpers.recommended(post, remove_level=False)
+    assert recipes["ours, level removed"] == helpers.recommended(post, remove_level=True)
+
+
+def test_ours_is_chosen_on_validation_not_on_test():
+    runs = {
+        "post": [(9.0, 9.0, 4.0)],
+        "ours, level removed": [(1.0, 5.0, 1.0), (1.2, 5.0, 1.0), (1.1, 5.0, 1.0)],
+        "ours, levels": [(2.0, 0.1, 1.0), (2.0, 0.1, 1.0), (2.0, 0.1, 1.0)],
+    }
+    assert bench.choose_ours(runs) == "ours, level removed"  # its test RMSE is worse, and unseen
 
 
 def test_summary_counts_seeds_beating_naive_and_time_ratio():
-    results = {"task": {"post": [(1.0, 4.0), (3.0, 6.0)], "ours": [(0.5, 1.0), (2.5, 2.0)]}}
+    results = {
+        "task": {
+            "post": [(1.0, 1.0, 4.0), (1.0, 3.0, 6.0)],
+            "ours, level removed": [(0.5, 0.5, 1.0), (0.5, 2.5, 2.0)],
+            "ours, levels": [(0.9, 0.1, 1.0), (0.9, 0.1, 1.0)],
+        }
+    }
     post, ours = bench.summary_rows(results, {"task": 2.0})
     assert post[1:] == ["post", 2.0, 3.0, "1 of 2", 5.0, "1.00"]
-    assert ours[1:] == ["ours", 1.5, 2.5, "1 of 2", 1.5, "0.30 (3.3x faster)"]
+    assert ours[1:] == ["ours, level removed", 1.5, 2.5, "1 of 2", 1.5, "0.30 (3.3x faster)"]
 
 
 def test_baselines_are_scored_on_the_first_test_set():
     task = helpers.arithmetic_task()
     scores = bench.baseline_rmse(task)
-    assert scores["linear regression"] < 1e-9 and scores["naive (last value)"] == pytest.approx(
-        3.122, abs=1e-3
-    )
+    assert scores["linear regression"] < 1e-9 and scores["naive"] == pytest.approx(3.122, abs=1e-3)
 
 
 def test_markdown_table_rounds_floats_only():
@@ -63,7 +80,8 @@ def test_quick_run_trains_nothing_when_given_no_seeds():
         bench.main(["--seeds", "0"])
 
 
-def test_run_once_reports_test_rmse_and_seconds():
+def test_run_once_reports_validation_and_test_rmse_and_seconds():
     task = helpers.logistic_task()
-    rmse, seconds = bench.run_once(task, bench.recipes()["ours"], seed=0)
-    assert 0 < rmse < bench.baseline_rmse(task)["linear regression"] and seconds > 0
+    val, test, seconds = bench.run_once(task, bench.recipes(task)["ours, levels"], seed=0)
+    linear = bench.baseline_rmse(task)["linear regression"]
+    assert 0 < val < linear and 0 < test < linear and seconds > 0

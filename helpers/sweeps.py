@@ -1,0 +1,88 @@
+"""Sweeps: many recipes, tasks and seeds trained in worker processes, with one progress line."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import sys
+from collections.abc import Hashable, Iterable, Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from helpers._validation import check_instance, check_mapping
+from helpers.recipes import Recipe, SeedWorkers, _checked_seeds, _predictions_for_block
+from helpers.tasks import HeldOutTask
+
+
+def wait_counting(jobs: Mapping[concurrent.futures.Future, int], what: str = "models") -> None:
+    """Wait for every job, keeping one line up to date: "trained 12 of 45 models".
+
+    ``jobs`` maps each future to how many models it trains. The line is rewritten in place
+    (a carriage return), so a notebook shows one line and stores only its final text.
+
+    >>> done = concurrent.futures.Future()
+    >>> done.set_result(None)
+    >>> wait_counting({done: 3})  # doctest: +NORMALIZE_WHITESPACE
+     trained 3 of 3 models
+    """
+    total, done = sum(jobs.values()), 0
+    for future in concurrent.futures.as_completed(jobs):
+        future.result()
+        done += jobs[future]
+        sys.stdout.write(f"\rtrained {done} of {total} {what}")
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+
+
+class Forecasts(NamedTuple):
+    """One recipe's forecasts for its task, one row per seed: ``(seeds, windows, outputs)``."""
+
+    val: np.ndarray
+    tests: dict[str, np.ndarray]
+
+
+def forecast_over_seeds(
+    plan: Mapping[Hashable, tuple[Recipe, HeldOutTask]], seeds: Iterable[int], workers: int = 2
+) -> dict[Hashable, Forecasts]:
+    """Train each recipe of ``plan`` on its task, once per seed, and forecast the task's windows.
+
+    ``plan`` maps a name of your choice to ``(recipe, task)``. Each recipe trains on the task's
+    training windows (stopping on its validation windows when the recipe monitors
+    ``"val_loss"``) and forecasts the validation windows and every test set. The models train
+    in ``workers`` processes; a line counts them. Every seed gets the model :func:`helpers.train`
+    gives it.
+
+    >>> from helpers.tasks import arithmetic_task
+    >>> plan = {"one epoch": (Recipe(units=(2,), dense_units=(1,), epochs=1), arithmetic_task())}
+    >>> forecasts = forecast_over_seeds(plan, seeds=[0, 1], workers=1)  # doctest: +NORMALIZE_WHITESPACE
+     trained 2 of 2 models
+    >>> forecasts["one epoch"].val.shape, list(forecasts["one epoch"].tests)[0]
+    ((2, 20, 1), 'trained steps, later values')
+    """
+    check_mapping(plan, "plan")
+    seeds = _checked_seeds(seeds)
+    for key, entry in plan.items():
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise ValueError(f"plan[{key!r}] must be a pair (recipe, task), got {type(entry).__name__}")
+        check_instance(entry[0], f"plan[{key!r}][0]", Recipe, "a helpers.Recipe")
+        check_instance(entry[1], f"plan[{key!r}][1]", HeldOutTask, "a helpers.HeldOutTask")
+    with SeedWorkers(workers) as pool:
+        jobs = {}
+        for key, (recipe, task) in plan.items():
+            queries = np.concatenate([task.val.x, *(windows.x for windows in task.tests.values())])
+            validation = (task.val.x, task.val.y) if recipe.early_stopping_monitor == "val_loss" else None
+            future = pool.submit(
+                _predictions_for_block, recipe, task.train.x, task.train.y, queries, seeds, validation
+            )
+            jobs[future] = (key, task)
+        wait_counting({future: len(seeds) for future in jobs})
+    results = {}
+    for future, (key, task) in jobs.items():
+        predictions = future.result()
+        val, start = predictions[:, : len(task.val.x)], len(task.val.x)
+        tests = {}
+        for name, windows in task.tests.items():
+            tests[name] = predictions[:, start : start + len(windows.x)]
+            start += len(windows.x)
+        results[key] = Forecasts(val, tests)
+    return {key: results[key] for key in plan}
