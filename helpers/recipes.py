@@ -208,14 +208,14 @@ def window_relative(recipe: Recipe) -> Recipe:
     )
 
 
-RECOMMENDED_STEPS, CHECK_EVERY, PATIENCE_STEPS = 2000, 10, 200
+RECOMMENDED_STEPS, CHECK_EVERY, PATIENCE_STEPS = 1000, 10, 200
 
 
 def recommended(recipe: Recipe, remove_level: bool) -> Recipe:
     """The course's recipe for the same layers, chosen on validation windows (notebook 07).
 
     ``tanh`` (Keras' default), inputs and targets scaled by the training windows' spread, full-batch
-    Adam at 0.01, up to 2,000 steps, scored on the validation windows every 10 steps and stopped
+    Adam at 0.01, up to 1,000 steps, scored on the validation windows every 10 steps and stopped
     when that score has not improved for 200 steps, keeping the best weights. Training needs
     ``validation=(x_val, y_val)``.
 
@@ -226,7 +226,7 @@ def recommended(recipe: Recipe, remove_level: bool) -> Recipe:
 
     >>> ours = recommended(Recipe(units=(10,), dense_units=(5, 1)), remove_level=True)
     >>> ours.activation, ours.scale, ours.most_steps(68), ours.early_stopping_patience
-    ('tanh', True, 2000, 20)
+    ('tanh', True, 1000, 20)
     """
     return dataclasses.replace(
         _checked_recipe(recipe),

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers._validation import check_instance, check_mapping
+from helpers._validation import check_instance
 from helpers.recipes import Recipe, SeedWorkers, _checked_seeds, _predictions_for_block
 from helpers.tasks import HeldOutTask
 
@@ -59,16 +59,21 @@ def forecast_over_seeds(
     >>> forecasts["one epoch"].val.shape, list(forecasts["one epoch"].tests)[0]
     ((2, 20, 1), 'trained steps, later values')
     """
-    check_mapping(plan, "plan")
+    check_instance(plan, "plan", Mapping, "a dict of name -> (recipe, task)")
+    if not plan:
+        raise ValueError("plan must name at least one (recipe, task)")
     seeds = _checked_seeds(seeds)
     for key, entry in plan.items():
         if not isinstance(entry, tuple) or len(entry) != 2:
             raise ValueError(f"plan[{key!r}] must be a pair (recipe, task), got {type(entry).__name__}")
         check_instance(entry[0], f"plan[{key!r}][0]", Recipe, "a helpers.Recipe")
         check_instance(entry[1], f"plan[{key!r}][1]", HeldOutTask, "a helpers.HeldOutTask")
+    # Recipes that train every step go first, so no worker is left alone with a long job at the end.
+    order = sorted(plan, key=lambda key: plan[key][0].early_stopping_patience is not None)
     with SeedWorkers(workers) as pool:
         jobs = {}
-        for key, (recipe, task) in plan.items():
+        for key in order:
+            recipe, task = plan[key]
             queries = np.concatenate([task.val.x, *(windows.x for windows in task.tests.values())])
             validation = (task.val.x, task.val.y) if recipe.early_stopping_monitor == "val_loss" else None
             future = pool.submit(

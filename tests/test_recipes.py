@@ -241,13 +241,13 @@ def test_recommended_is_plain_keras_with_rescaling_layers_and_early_stopping():
     plain_history = plain.fit(
         tf.data.Dataset.from_tensors((x_train[..., None], y_train)).repeat(),
         steps_per_epoch=10,
-        epochs=200,
+        epochs=100,
         validation_data=(x_val[..., None], y_val),
         callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)],
         shuffle=False,
         verbose=0,
     )
-    assert len(history.history["loss"]) == len(plain_history.history["loss"]) < 200
+    assert len(history.history["loss"]) == len(plain_history.history["loss"]) < 100
     query = task.tests["later values"].x
     expected = plain.predict(helpers.to_relative(query)[0][..., None], verbose=0) + query[:, -1:]
     np.testing.assert_allclose(predict(recipe, model, query), expected, rtol=1e-5)
