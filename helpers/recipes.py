@@ -326,7 +326,7 @@ def build_model(
 
 def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Windows ``(n, timesteps, features)`` and targets ``(n, outputs)``, level removed if the
-    recipe removes it."""
+    recipe removes it, in float64 (the scaling is fitted on these; Keras gets float32)."""
     windows = windows_3d(x, f"x{name}").astype(np.float64)
     targets = as_finite_array(y, f"y{name}", ndim=(1, 2)).astype(np.float64)
     if len(targets) != len(windows):
@@ -342,7 +342,7 @@ def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tu
         if windows.shape[2] != 1:
             raise ValueError(f"x{name} must be univariate to remove its level, got shape {windows.shape}")
         windows, targets = to_relative(windows, targets)
-    return windows.astype(np.float32), targets.astype(np.float32)
+    return windows, targets
 
 
 def _batches(recipe: Recipe, windows: np.ndarray, targets: np.ndarray, seed: int) -> tuple[Any, int]:
@@ -390,7 +390,7 @@ def _validation_arrays(
             f"x_val windows must have the training windows' shape ({timesteps}, {features}), "
             f"got {windows.shape[1:]}"
         )
-    return windows, targets
+    return windows.astype(np.float32), targets.astype(np.float32)
 
 
 def train_over_seeds(
@@ -423,6 +423,7 @@ def train_over_seeds(
     timesteps, features = windows.shape[1], windows.shape[2]
     validation_data = _validation_arrays(recipe, validation, timesteps, features)
     scaling = _scaling(recipe, windows, targets) if recipe.scale else None
+    windows, targets = windows.astype(np.float32), targets.astype(np.float32)
     model: keras.Model | None = None
     for seed in seeds:
         keras.utils.set_random_seed(seed)
