@@ -21,6 +21,8 @@ from helpers.baselines import (
 )
 from helpers.evaluation import (
     SeedSpread,
+    conformal_halfwidth,
+    interval_coverage,
     mase,
     regression_report,
     rmse_per_seed,
@@ -78,6 +80,7 @@ from helpers.windows import (
     split_sequence,
     to_3d,
     to_relative,
+    walk_forward,
 )
 
 __all__ = [
@@ -98,6 +101,7 @@ __all__ = [
     "arithmetic_task",
     "baseline_forecasts",
     "build_model",
+    "conformal_halfwidth",
     "cycle_task",
     "dense_param_count",
     "drift_forecast",
@@ -111,6 +115,7 @@ __all__ = [
     "gru_param_count",
     "held_out_tasks",
     "input_gradients",
+    "interval_coverage",
     "last_difference_forecast",
     "layer_param_table",
     "linear_forecast",
@@ -152,6 +157,7 @@ __all__ = [
     "train_recall",
     "train_recall_seeds",
     "wait_counting",
+    "walk_forward",
     "window_relative",
     "worst_abs_errors",
 ]

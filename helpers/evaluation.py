@@ -210,3 +210,46 @@ def mase(y_true: object, y_pred: object, training_series: object, season: int = 
     if scale == 0:
         raise ValueError("training_series must change at some point: its seasonal naive error is 0")
     return float(np.mean(np.abs(truth - predicted)) / scale)
+
+
+def conformal_halfwidth(residuals: object, level: float) -> np.ndarray:
+    """Half-widths of forecast intervals from held-out residuals, one per step ahead.
+
+    ``residuals`` ``(windows, horizon)`` are a model's errors (truth minus forecast) on windows it
+    never trained on. For each step ahead the half-width is the ``ceil((n + 1) level)``-th
+    smallest of the ``n`` absolute residuals (split-conformal): if future errors are like these,
+    ``forecast ± half-width`` holds the truth with probability at least ``level``.
+
+    >>> conformal_halfwidth([[1.0], [-3.0], [2.0], [0.5]], level=0.6).tolist()  # ceil(5 * 0.6) = 3rd
+    [2.0]
+    """
+    errors = np.abs(as_finite_array(residuals, "residuals", ndim=(1, 2)).astype(np.float64))
+    errors = errors.reshape(len(errors), -1)
+    level = check_positive(level, "level")
+    if level >= 1:
+        raise ValueError(f"level must be below 1 (0.8 for 80% intervals), got {level}")
+    rank = int(np.ceil((len(errors) + 1) * level))
+    if rank > len(errors):
+        needed = next(n for n in range(1, 10**6) if np.ceil((n + 1) * level) <= n)
+        raise ValueError(
+            f"residuals must hold at least {needed} windows for a {level:.0%} interval, got {len(errors)}"
+        )
+    return np.sort(errors, axis=0)[rank - 1]
+
+
+def interval_coverage(y_true: object, lower: object, upper: object) -> float:
+    """The share of true values inside their interval ``[lower, upper]`` (all of them, every step).
+
+    >>> interval_coverage([1.0, 2.0, 3.0, 4.0], lower=[0, 2.5, 2, 4], upper=[2, 3, 4, 5])
+    0.75
+    """
+    truth = as_finite_array(y_true, "y_true").astype(np.float64)
+    bounds = []
+    for name, values in (("lower", lower), ("upper", upper)):
+        array = as_finite_array(values, name).astype(np.float64)
+        if array.shape != truth.shape:
+            raise ValueError(f"{name} must have y_true's shape {truth.shape}, got {array.shape}")
+        bounds.append(array)
+    if np.any(bounds[0] > bounds[1]):
+        raise ValueError("lower must not exceed upper")
+    return float(np.mean((truth >= bounds[0]) & (truth <= bounds[1])))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from helpers._validation import as_finite_array, check_int
+from helpers._validation import ArgumentError, as_finite_array, check_int
 
 
 def split_sequence(sequence: object, n_steps: int, n_out: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -217,3 +218,30 @@ def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int,
             )
         parts[span] = Windows(x[inside], y[inside])
     return TimeSplit(**parts)
+
+
+def walk_forward(
+    sequence: object, n_steps: int, horizon: int, origins: Sequence[int], val_size: int
+) -> list[TimeSplit]:
+    """One time-ordered split per forecast origin, for a walk-forward backtest.
+
+    For origin ``o`` (the index of the first value to forecast), the series is cut at
+    ``o + horizon`` and :func:`split_in_time` splits it: the test span is the ``horizon`` values
+    from ``o`` on (one window, whose inputs are the ``n_steps`` values before ``o``), the
+    validation span the ``val_size`` values before ``o``, and training windows all end before
+    that. The training span grows with the origin (an expanding window); nothing at or after
+    ``o`` trains or validates.
+
+    >>> splits = walk_forward(np.arange(20), n_steps=3, horizon=2, origins=[14, 16], val_size=4)
+    >>> [(int(s.train.y.max()), int(s.val.y.max()), s.test.x.tolist(), s.test.y.tolist()) for s in splits]
+    [(9, 13, [[11, 12, 13]], [[14, 15]]), (11, 15, [[13, 14, 15]], [[16, 17]])]
+    """
+    series = as_finite_array(sequence, "sequence", ndim=(1,))
+    horizon = check_int(horizon, "horizon")
+    if isinstance(origins, str | bytes) or not isinstance(origins, Sequence | np.ndarray) or not len(origins):
+        raise ArgumentError(f"origins must be a non-empty list of indices of the series, got {origins!r:.40}")
+    splits = []
+    for origin in origins:
+        origin = check_int(origin, "each origin", minimum=1, maximum=len(series) - horizon)
+        splits.append(split_in_time(series[: origin + horizon], n_steps, val_size, horizon, n_out=horizon))
+    return splits

@@ -183,3 +183,28 @@ def test_mase_by_hand_and_against_the_naive_forecast():
 def test_baselines_and_metrics_reject_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("horizon", [1, 3, 12])
+def test_walk_forward_leaks_nothing_from_the_future(horizon):
+    series = np.arange(1000.0, 1100.0)  # value = 1000 + its index, so a value names its position
+    origins = [60, 72, 84]
+    splits = helpers.walk_forward(series, n_steps=5, horizon=horizon, origins=origins, val_size=12)
+    assert len(splits) == len(origins)
+    for origin, split in zip(origins, splits, strict=True):
+        for part in (split.train, split.val):  # every input and target lies before the origin
+            assert max(part.x.max(), np.max(part.y)) < 1000 + origin
+        assert split.val.y.max() == 1000 + origin - 1 and np.min(split.val.y) >= 1000 + origin - 12
+        np.testing.assert_array_equal(split.test.x, [series[origin - 5 : origin]])
+        np.testing.assert_array_equal(np.reshape(split.test.y, -1), series[origin : origin + horizon])
+    sizes = [len(split.train.x) for split in splits]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]  # an expanding window
+
+
+def test_walk_forward_refuses_origins_it_cannot_forecast():
+    with pytest.raises(ValueError, match="each origin must be <= 98"):
+        helpers.walk_forward(np.arange(100.0), n_steps=3, horizon=2, origins=[99], val_size=4)
+    with pytest.raises(ValueError, match="origins must be a non-empty list"):
+        helpers.walk_forward(np.arange(100.0), n_steps=3, horizon=2, origins=[], val_size=4)
+    with pytest.raises(ValueError, match="the train span holds no window"):
+        helpers.walk_forward(np.arange(100.0), n_steps=3, horizon=2, origins=[8], val_size=4)

@@ -7,6 +7,7 @@ from sklearn.metrics import (
     r2_score,
 )
 
+import helpers
 from helpers import regression_report, seed_spread, seed_spreads, worst_abs_errors
 
 
@@ -111,3 +112,33 @@ def test_worst_abs_errors_by_hand():
 def test_worst_abs_errors_rejects_bad_input(predictions, target, message):
     with pytest.raises(ValueError, match=message):
         worst_abs_errors(predictions, target)
+
+
+def test_conformal_halfwidth_by_hand_per_step_ahead():
+    residuals = np.array([[0.1, -1.0], [-0.4, 2.0], [0.3, -3.0], [0.2, 4.0], [-0.5, 0.5]])
+    # n = 5, level 0.5: the ceil(6 * 0.5) = 3rd smallest |residual| of each column
+    np.testing.assert_allclose(helpers.conformal_halfwidth(residuals, level=0.5), [0.3, 2.0])
+    # level 0.8: ceil(6 * 0.8) = 5th, the largest
+    np.testing.assert_allclose(helpers.conformal_halfwidth(residuals, level=0.8), [0.5, 4.0])
+
+
+def test_conformal_halfwidth_needs_enough_windows_and_a_level_below_1():
+    with pytest.raises(ValueError, match="at least 4 windows for a 80% interval"):
+        helpers.conformal_halfwidth(np.ones((3, 2)), level=0.8)
+    with pytest.raises(ValueError, match="level must be below 1"):
+        helpers.conformal_halfwidth(np.ones((30, 2)), level=1.0)
+
+
+def test_interval_coverage_by_hand_and_against_a_normal_sample():
+    truth = np.array([[1.0, 5.0], [2.0, 6.0]])
+    lower, upper = np.array([[0.0, 5.5], [2.0, 5.0]]), np.array([[0.5, 6.0], [3.0, 7.0]])
+    assert helpers.interval_coverage(truth, lower, upper) == 0.5  # 1 outside, 5 below, 2 and 6 inside
+    sample = np.random.default_rng(0).normal(size=100_000)
+    z = 1.2815515655446004  # the standard normal's 90% quantile: +-z holds 80%
+    assert helpers.interval_coverage(
+        sample, np.full_like(sample, -z), np.full_like(sample, z)
+    ) == pytest.approx(0.8, abs=0.005)
+    with pytest.raises(ValueError, match="lower must not exceed upper"):
+        helpers.interval_coverage([1.0], [2.0], [0.0])
+    with pytest.raises(ValueError, match="upper must have y_true's shape"):
+        helpers.interval_coverage([1.0, 2.0], [0.0, 0.0], [3.0])
