@@ -56,7 +56,7 @@ from helpers.recipes import (
 )
 from helpers.reproducibility import setup_notebook
 from helpers.scratch import GATE_NAMES, LSTMStep, lstm_forward, lstm_step, lstm_steps
-from helpers.sweeps import Forecasts, forecast_over_seeds, wait_counting
+from helpers.sweeps import Forecasts, forecast_over_seeds, map_seeds, wait_counting
 from helpers.tables import format_param_table, format_spreads, format_table
 from helpers.tasks import (
     HeldOutTask,
@@ -125,6 +125,7 @@ __all__ = [
     "lstm_param_count",
     "lstm_step",
     "lstm_steps",
+    "map_seeds",
     "mase",
     "naive_forecast",
     "noisy_trend_task",

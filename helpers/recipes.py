@@ -626,17 +626,22 @@ class SeedWorkers:
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
 
-        The function must be importable by the workers: defined at the top of a module (such
-        as ``helpers.train_recall``), not in a notebook cell nor as a lambda, because a worker
-        process finds it by its module and name. If a worker dies, the pool starts new ones.
+        A function defined in a module (such as ``helpers.train_recall``) is sent by name; one
+        defined in a notebook cell, or a lambda, is sent whole with ``cloudpickle`` (with the
+        globals it uses, arrays included). An exception in the worker is raised again by
+        ``.result()``. If a worker dies, the pool starts new ones.
+
+        >>> with SeedWorkers(1) as pool:
+        ...     pool.submit(lambda a, b: a + b, 2, 3).result()
+        5
         """
+        if not callable(function):
+            raise ArgumentError(f"function must be callable, got {type(function).__name__} {function!r:.60}")
         module, name = getattr(function, "__module__", None), getattr(function, "__qualname__", "")
-        if not callable(function) or module in (None, "__main__") or "<" in name:
-            raise ArgumentError(
-                "function must be importable from a module (defined at the top of a .py file, like "
-                "helpers.train_recall): worker processes look it up by module and name, so a function "
-                f"defined in a notebook cell or a lambda cannot run there, got {name or function!r:.60}"
-            )
+        if module in (None, "__main__") or "<" in name:  # a worker could not import it by name
+            import cloudpickle
+
+            function, args = _call_pickled, (cloudpickle.dumps((function, args)),)
         try:
             return self._executor.submit(function, *args)
         except concurrent.futures.process.BrokenProcessPool:
@@ -672,6 +677,14 @@ class SeedWorkers:
                 for block in blocks
             ]
         )
+
+
+def _call_pickled(payload: bytes) -> Any:
+    """In a worker: unpickle a function and its arguments sent by :meth:`SeedWorkers.submit`, and call it."""
+    import cloudpickle
+
+    function, args = cloudpickle.loads(payload)
+    return function(*args)
 
 
 def _start_worker() -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import sys
-from collections.abc import Hashable, Iterable, Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from helpers._validation import check_instance
+from helpers._validation import ArgumentError, check_instance
 from helpers.recipes import Recipe, SeedWorkers, _checked_seeds, _predictions_for_block
 from helpers.tasks import HeldOutTask
 
@@ -91,3 +91,23 @@ def forecast_over_seeds(
             start += len(windows.x)
         results[key] = Forecasts(val, tests)
     return {key: results[key] for key in plan}
+
+
+def map_seeds(function: Callable[[int], Any], seeds: Iterable[int], workers: int = 2) -> list[Any]:
+    """``[function(seed) for seed in seeds]``, computed in ``workers`` processes; a line counts them.
+
+    ``function`` may be defined in a notebook cell: it is sent to the workers whole, with the
+    data it uses. It must seed itself (``keras.utils.set_random_seed(seed)``), as a worker shares
+    nothing else with the notebook. The results come back in the order of ``seeds``.
+
+    >>> map_seeds(lambda seed: seed * 10, [1, 2], workers=1)  # doctest: +NORMALIZE_WHITESPACE
+     trained 2 of 2 models
+    [10, 20]
+    """
+    if not callable(function):
+        raise ArgumentError(f"function must be callable, got {type(function).__name__}")
+    seeds = _checked_seeds(seeds)
+    with SeedWorkers(workers) as pool:
+        futures = [pool.submit(function, seed) for seed in seeds]
+        wait_counting(dict.fromkeys(futures, 1))
+    return [future.result() for future in futures]

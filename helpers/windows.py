@@ -10,31 +10,57 @@ import numpy as np
 from helpers._validation import ArgumentError, as_finite_array, check_int
 
 
-def split_sequence(sequence: object, n_steps: int, n_out: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Cut a 1-D series into sliding windows of ``n_steps`` values and the ``n_out`` values after each.
+def split_sequence(
+    sequence: object, n_steps: int, n_out: int = 1, target: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into sliding windows of ``n_steps`` values and the ``n_out`` values after each.
 
     The stride is 1, so a series of length ``L`` gives ``L - n_steps - n_out + 1`` samples.
     ``y`` has shape ``(samples,)`` when ``n_out == 1``, else ``(samples, n_out)``.
+
+    A series of several features, ``(L, features)``, gives windows ``(samples, n_steps,
+    features)`` (every feature is an input) and the targets of column ``target``.
 
     >>> X, y = split_sequence([1, 2, 3, 4, 5], n_steps=3)
     >>> X.tolist(), y.tolist()
     ([[1, 2, 3], [2, 3, 4]], [4, 5])
     >>> split_sequence([1, 2, 3, 4, 5], n_steps=2, n_out=2)[1].tolist()
     [[3, 4], [4, 5]]
+    >>> X, y = split_sequence([[1, 10], [2, 20], [3, 30], [4, 40]], n_steps=2, target=1)
+    >>> X.shape, X[0].tolist(), y.tolist()
+    ((2, 2, 2), [[1, 10], [2, 20]], [30, 40])
     """
     n_steps = check_int(n_steps, "n_steps")
     n_out = check_int(n_out, "n_out")
     series = as_finite_array(sequence, "sequence")
-    if series.ndim != 1:
-        raise ValueError(f"sequence must be 1-D (one value per time step), got shape {series.shape}")
+    if series.ndim == 2:
+        target = (
+            check_int(target, "target", minimum=0, maximum=series.shape[1] - 1)
+            if target is not None
+            else None
+        )
+        if target is None:
+            raise ValueError(
+                f"target must name the column to forecast of a series with {series.shape[1]} features"
+            )
+    elif series.ndim != 1:
+        raise ValueError(f"sequence must be 1-D, or 2-D (time, features), got shape {series.shape}")
+    elif target is not None:
+        raise ValueError("target applies to a series of several features (2-D); this one is 1-D")
     if len(series) < n_steps + n_out:
         raise ValueError(
             f"sequence is too short: {len(series)} values cannot make one window of "
             f"n_steps={n_steps} plus n_out={n_out} targets (need at least {n_steps + n_out})"
         )
-    windows = np.lib.stride_tricks.sliding_window_view(series, n_steps + n_out)
-    X = windows[:, :n_steps].copy()
-    y = windows[:, n_steps:].copy()
+    windows = np.lib.stride_tricks.sliding_window_view(
+        series, n_steps + n_out, axis=0
+    )  # (samples, [features,] steps)
+    if series.ndim == 2:
+        X = np.moveaxis(windows[..., :n_steps], 1, 2).copy()
+        y = windows[:, target, n_steps:].copy()
+    else:
+        X = windows[:, :n_steps].copy()
+        y = windows[:, n_steps:].copy()
     return X, (y[:, 0] if n_out == 1 else y)
 
 
@@ -162,14 +188,17 @@ class TimeSplit(NamedTuple):
     test: Windows
 
 
-def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int, n_out: int = 1) -> TimeSplit:
+def split_in_time(
+    sequence: object, n_steps: int, val_size: int, test_size: int, n_out: int = 1, target: int | None = None
+) -> TimeSplit:
     """Cut a series into windows and split them in time order, by where their targets lie.
 
     The last ``test_size`` values of the series are the test span, the ``val_size`` before them
     the validation span, the rest the training span. A window belongs to the span all of its
     targets lie in; one whose targets straddle two spans is dropped, so no training target
     comes from a later span. Inputs may reach back into an earlier span: that is the past,
-    which a forecaster is allowed to see.
+    which a forecaster is allowed to see. A series of several features ``(time, features)``
+    needs ``target``, the column to forecast (see :func:`split_sequence`).
 
     >>> split = split_in_time(np.arange(10), n_steps=3, val_size=2, test_size=2)
     >>> split.train.y.tolist(), split.val.y.tolist(), split.test.y.tolist()
@@ -177,7 +206,7 @@ def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int,
     >>> split.val.x.tolist()
     [[3, 4, 5], [4, 5, 6]]
     """
-    series = as_finite_array(sequence, "sequence", ndim=(1,))
+    series = as_finite_array(sequence, "sequence", ndim=(1, 2))
     n_steps = check_int(n_steps, "n_steps")
     n_out = check_int(n_out, "n_out")
     val_size = check_int(val_size, "val_size")
@@ -191,7 +220,7 @@ def split_in_time(sequence: object, n_steps: int, val_size: int, test_size: int,
             f"{culprit} no room for a training span in a series of {len(series)} values: "
             f"make test_size or val_size smaller"
         )
-    x, y = split_sequence(series, n_steps, n_out)
+    x, y = split_sequence(series, n_steps, n_out, target)
     first_target = np.arange(len(x)) + n_steps
     last_target = first_target + n_out - 1
     test_start = len(series) - test_size

@@ -412,3 +412,27 @@ def test_a_model_trained_with_validation_windows_can_still_evaluate_arrays():
     ):
         loss = model.evaluate(x_val[..., None], y_val, verbose=0)
         assert loss == pytest.approx(min(history.history["val_loss"]), rel=1e-4)
+
+
+def test_workers_run_a_function_defined_here_with_the_data_it_uses():
+    offset = np.arange(3.0)
+
+    def shifted_model_output(seed):  # a local function: no worker could import it by name
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        return np.asarray(model(offset[np.newaxis] + seed))
+
+    expected = [shifted_model_output(seed) for seed in (3, 4)]
+    results = helpers.map_seeds(shifted_model_output, [3, 4], workers=2)
+    for result, reference in zip(results, expected, strict=True):
+        np.testing.assert_array_equal(result, reference)
+
+
+def test_an_error_in_a_worker_is_raised_with_its_message_and_the_pool_stays_usable():
+    def fails(seed):
+        raise ValueError(f"seed {seed} refused")
+
+    with SeedWorkers(1) as pool:
+        with pytest.raises(ValueError, match="seed 7 refused"):
+            pool.submit(fails, 7).result()
+        assert pool.submit(max, 2, 5).result() == 5

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import helpers
 from helpers import find_label_outliers, from_relative, split_sequence, to_3d, to_relative
 
 
@@ -57,7 +58,18 @@ def test_shortest_valid_sequence_gives_one_window():
         ({"sequence": [1, np.nan, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
         ({"sequence": [1, np.inf, 3, 4], "n_steps": 2}, ValueError, "NaN or inf"),
         ({"sequence": ["a", "b", "c"], "n_steps": 1}, ValueError, "must hold real numbers"),
-        ({"sequence": [[1, 2], [3, 4]], "n_steps": 1}, ValueError, "must be 1-D"),
+        ({"sequence": [[1, 2], [3, 4]], "n_steps": 1}, ValueError, "target must name the column"),
+        (
+            {"sequence": np.zeros((4, 2, 2)), "n_steps": 1},
+            ValueError,
+            r"must be 1-D, or 2-D \(time, features\)",
+        ),
+        ({"sequence": [1, 2, 3, 4], "n_steps": 1, "target": 0}, ValueError, "target applies to a series of"),
+        (
+            {"sequence": [[1, 2], [3, 4], [5, 6]], "n_steps": 1, "target": 2},
+            ValueError,
+            "target must be <= 1",
+        ),
         ({"sequence": [], "n_steps": 1}, ValueError, "must not be empty"),
     ],
 )
@@ -135,3 +147,21 @@ def test_label_check_rejects_labels_without_a_rule_and_bad_shapes():
         find_label_outliers([[1, 2, 3], [2, 3, 4]], [2])
     with pytest.raises(ValueError, match="x must be 2-D"):
         find_label_outliers([1, 2, 3], [2])
+
+
+def test_windows_of_several_features_by_hand():
+    series = np.array([[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]])  # (time, features)
+    x, y = split_sequence(series, n_steps=2, n_out=2, target=0)
+    assert x.shape == (2, 2, 2)
+    assert x.tolist() == [[[1, 10], [2, 20]], [[2, 20], [3, 30]]]
+    assert y.tolist() == [[3, 4], [4, 5]]
+    x, y = split_sequence(series, n_steps=3, target=1)
+    assert x[-1].tolist() == [[2, 20], [3, 30], [4, 40]] and y.tolist() == [40, 50]
+
+
+def test_split_in_time_of_several_features_keeps_every_feature_as_input():
+    series = np.column_stack([np.arange(20.0), 100 + np.arange(20.0)])
+    split = helpers.split_in_time(series, n_steps=3, val_size=4, test_size=4, n_out=2, target=1)
+    assert split.train.x.shape[1:] == (3, 2)
+    assert split.test.y.tolist() == [[116, 117], [117, 118], [118, 119]]
+    np.testing.assert_array_equal(split.test.x[0], series[13:16])
