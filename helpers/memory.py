@@ -297,7 +297,7 @@ def recall_sweep(
     ``max_steps`` is one budget, or one per length (``{10: 1000, 100: 400}``). Returns the runs
     keyed ``(cell, length, seed)``. While it trains, one line counts the models trained so far.
 
-    >>> runs = recall_sweep(["GRU"], [3], [0], max_steps=100, workers=1)  # doctest: +NORMALIZE_WHITESPACE
+    >>> runs = recall_sweep(["GRU"], [3], [0], max_steps=100, workers=0)  # doctest: +NORMALIZE_WHITESPACE
      trained 1 of 1 models
     >>> list(runs)
     [('GRU', 3, 0)]

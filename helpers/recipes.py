@@ -596,16 +596,18 @@ class SeedWorkers:
     Each worker starts with :func:`helpers.setup_notebook` (a quiet, deterministic TensorFlow),
     so a seed trained in a worker gives the same model as in the notebook's own process. On a
     machine with two cores, two workers train a sweep of seeds nearly twice as fast.
+    ``workers=0`` starts no process: every call runs here, as it is submitted (to debug, or
+    where worker processes cannot start).
 
-    >>> with SeedWorkers(1) as pool:
+    >>> with SeedWorkers(0) as pool:
     ...     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
     ...     predictions_over_seeds(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1], pool=pool).shape
     (2, 1, 1)
     """
 
     def __init__(self, workers: int = 2) -> None:
-        self.workers = check_int(workers, "workers", maximum=256)
-        self._executor = self._new_executor()
+        self.workers = check_int(workers, "workers", minimum=0, maximum=256)
+        self._executor = self._new_executor() if self.workers else None
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         import multiprocessing
@@ -621,27 +623,35 @@ class SeedWorkers:
 
     def close(self) -> None:
         """Stop the worker processes (a ``with`` block does this on leaving it)."""
-        self._executor.shutdown()
+        if self._executor is not None:
+            self._executor.shutdown()
 
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
 
-        A function defined in a module (such as ``helpers.train_recall``) is sent by name; one
-        defined in a notebook cell, or a lambda, is sent whole with ``cloudpickle`` (with the
-        globals it uses, arrays included). An exception in the worker is raised again by
+        The call is sent with ``cloudpickle``: a function defined in a module (such as
+        ``helpers.train_recall``) by its name, one defined in a notebook cell, or a lambda, whole,
+        with the globals it uses, arrays included. An exception in the worker is raised again by
         ``.result()``. If a worker dies, the pool starts new ones.
 
-        >>> with SeedWorkers(1) as pool:
+        >>> with SeedWorkers(0) as pool:
         ...     pool.submit(lambda a, b: a + b, 2, 3).result()
         5
         """
+        import cloudpickle
+
         if not callable(function):
             raise ArgumentError(f"function must be callable, got {type(function).__name__} {function!r:.60}")
-        module, name = getattr(function, "__module__", None), getattr(function, "__qualname__", "")
-        if module in (None, "__main__") or "<" in name:  # a worker could not import it by name
-            import cloudpickle
-
-            function, args = _call_pickled, (cloudpickle.dumps((function, args)),)
+        if self._executor is None:  # workers=0: run it here, now
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            try:
+                future.set_result(function(*args))
+            except Exception as error:  # the caller's .result() raises it, as a worker's would
+                future.set_exception(error)
+            return future
+        # cloudpickle sends what a worker can import by reference, and the rest (a notebook's
+        # functions, lambdas, partials of them) whole.
+        function, args = _call_pickled, (cloudpickle.dumps((function, args)),)
         try:
             return self._executor.submit(function, *args)
         except concurrent.futures.process.BrokenProcessPool:
@@ -663,17 +673,17 @@ class SeedWorkers:
         Submit several sweeps before asking for their results, and the workers stay busy from
         one sweep to the next. ``.result()`` waits for the predictions.
 
-        >>> with SeedWorkers(1) as pool:
+        >>> with SeedWorkers(0) as pool:
         ...     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
         ...     sweep = pool.submit_sweep(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1])
         ...     sweep.result().shape
         (2, 1, 1)
         """
         seeds = _checked_seeds(seeds)
-        blocks = [block.tolist() for block in np.array_split(seeds, min(self.workers, len(seeds)))]
+        blocks = [block.tolist() for block in np.array_split(seeds, max(1, min(self.workers, len(seeds))))]
         return Sweep(
             [
-                self._executor.submit(_predictions_for_block, recipe, x, y, queries, block, validation)
+                self.submit(_predictions_for_block, recipe, x, y, queries, block, validation)
                 for block in blocks
             ]
         )

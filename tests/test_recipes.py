@@ -1,4 +1,5 @@
 import dataclasses
+import functools
 
 import keras
 import numpy as np
@@ -206,8 +207,8 @@ def test_worker_processes_give_every_seed_the_same_prediction():
 
 
 def test_worker_pool_rejects_a_bad_size():
-    with pytest.raises(ValueError, match="workers must be >= 1"):
-        SeedWorkers(0)
+    with pytest.raises(ValueError, match="workers must be >= 0"):
+        SeedWorkers(-1)
 
 
 def test_epoch_steps_counts_batches_or_full_batch_steps():
@@ -417,13 +418,13 @@ def test_a_model_trained_with_validation_windows_can_still_evaluate_arrays():
 def test_workers_run_a_function_defined_here_with_the_data_it_uses():
     offset = np.arange(3.0)
 
-    def shifted_model_output(seed):  # a local function: no worker could import it by name
+    def shifted_model_output(seed, shift):  # a local function: no worker could import it by name
         keras.utils.set_random_seed(seed)
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        return np.asarray(model(offset[np.newaxis] + seed))
+        return np.asarray(model(offset[np.newaxis] + shift))
 
-    expected = [shifted_model_output(seed) for seed in (3, 4)]
-    results = helpers.map_seeds(shifted_model_output, [3, 4], workers=2)
+    expected = [shifted_model_output(seed, shift=2.0) for seed in (3, 4)]
+    results = helpers.map_seeds(functools.partial(shifted_model_output, shift=2.0), [3, 4], workers=2)
     for result, reference in zip(results, expected, strict=True):
         np.testing.assert_array_equal(result, reference)
 
