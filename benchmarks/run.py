@@ -8,7 +8,7 @@ the median RMSE on the validation windows; only then is the test span scored, on
 ``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook, of
 the unit tests and of the nbval suite) and ``benchmarks/results.png``.
 
-    python benchmarks/run.py            # 10 seeds and the timings (about 40 minutes)
+    python benchmarks/run.py            # 10 seeds and the timings (about 45 minutes)
     python benchmarks/run.py --quick    # 2 seeds, no timings: a smoke run
 """
 
@@ -141,7 +141,7 @@ def timed(command: list[str]) -> float:
 
 def time_suite(python: str) -> list[list[object]]:
     """Wall time of each notebook executed headless (as ``make run`` does), of the unit tests and
-    of the nbval suite (as ``make test`` runs them)."""
+    of the nbval suite in one process and in two (as ``make test`` runs it)."""
     rows: list[list[object]] = []
     with tempfile.TemporaryDirectory() as out:
         for notebook in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
@@ -151,10 +151,12 @@ def time_suite(python: str) -> list[list[object]]:
             )  # fmt: skip
             rows.append([notebook.name, seconds])
             print(f"  {notebook.name}: {seconds:.1f} s", flush=True)
+    parallel = ["-n", "2", "--dist", "loadscope"]  # as `make test` runs them
     nbval = [python, "-m", "pytest", "notebooks", "--nbval", "--nbval-current-env", "-q"]
     for name, command in (
-        ("unit tests (`make unit`)", [python, "-m", "pytest", "-q"]),
-        ("nbval suite (`pytest notebooks --nbval`)", nbval),
+        ("unit tests (`make unit`, two processes)", [python, "-m", "pytest", "-q", *parallel]),
+        ("nbval suite, one process", nbval),
+        ("nbval suite, two processes (as `make test` runs it)", [*nbval, *parallel]),
     ):
         rows.append([name, timed(command)])
         print(f"  {name}: {rows[-1][1]:.1f} s", flush=True)
@@ -251,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             "## Wall times",
             "",
             "Each notebook executed headless as `make run` does (kernel start included), then the",
-            "unit tests and the nbval suite as `make unit` and `make test` run them.",
+            "unit tests as `make unit` runs them and the nbval suite in one process and in two.",
             "",
             markdown_table(["what", "seconds"], timing_rows, decimals=1),
         ]
