@@ -87,6 +87,13 @@ def check_bool(value: object, name: str) -> bool:
     return bool(value)
 
 
+def _number(value: object, name: str) -> float:
+    """``value`` as a ``float`` if it is a real number and not a bool (which ``numbers.Real`` admits)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ArgumentError(f"{name} must be a number, got {_typed(value)}")
+    return _as_float(value)
+
+
 def check_positive(value: object, name: str) -> float:
     """Return ``value`` as a ``float`` if it is a finite real number > 0.
 
@@ -95,9 +102,7 @@ def check_positive(value: object, name: str) -> float:
     >>> check_positive(0.01, "learning_rate"), check_positive(np.float32(0.01), "learning_rate")
     (0.01, 0.01)
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise ArgumentError(f"{name} must be a number, got {_typed(value)}")
-    number = _as_float(value)
+    number = _number(value, name)
     if not math.isfinite(number) or number <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {_shown(value)}")
     return number
@@ -111,9 +116,7 @@ def check_real(value: object, name: str) -> float:
     >>> check_real(14, "target"), check_real(np.int64(14), "target")
     (14.0, 14.0)
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise ArgumentError(f"{name} must be a number, got {_typed(value)}")
-    number = _as_float(value)
+    number = _number(value, name)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number, got {_shown(value)}")
     return number

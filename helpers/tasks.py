@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers._validation import check_int, check_positive
 from helpers.recipes import Recipe
-from helpers.windows import Windows, split_in_time, split_sequence, to_relative
+from helpers.windows import TimeSplit, Windows, split_in_time, split_sequence, to_relative
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ class HeldOutTask:
         return len(np.unique(pairs.round(9), axis=0))
 
 
+def _one_series_task(name: str, description: str, split: TimeSplit) -> HeldOutTask:
+    """A task of one series split in time order: its test set is the later values."""
+    return HeldOutTask(name, description, split.train, split.val, {"later values": split.test})
+
+
 def _merge(parts: list[Windows]) -> Windows:
     return Windows(np.concatenate([p.x for p in parts]), np.concatenate([p.y for p in parts]))
 
@@ -162,13 +167,10 @@ def noisy_trend_task(n_steps: int = 3, length: int = 150, held_out: int = 25, se
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     t = np.arange(check_int(length, "length", minimum=2, maximum=MAX_LENGTH))
     held_out = check_int(held_out, "held_out")
-    split = split_in_time(0.5 * t + rng.normal(size=length), n_steps, held_out, held_out)
-    return HeldOutTask(
+    return _one_series_task(
         "noisy trend 0.5 t + N(0, 1)",
         f"a line with unit noise; next value from the last {n_steps}",
-        train=split.train,
-        val=split.val,
-        tests={"later values": split.test},
+        split_in_time(0.5 * t + rng.normal(size=length), n_steps, held_out, held_out),
     )
 
 
@@ -201,13 +203,10 @@ def logistic_task(n_steps: int = 3, length: int = 150, held_out: int = 25, r: fl
     (97, True)
     """
     held_out = check_int(held_out, "held_out")
-    split = split_in_time(logistic_series(length, r), n_steps, held_out, held_out)
-    return HeldOutTask(
+    return _one_series_task(
         f"logistic map r = {r:g}",
         f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",
-        train=split.train,
-        val=split.val,
-        tests={"later values": split.test},
+        split_in_time(logistic_series(length, r), n_steps, held_out, held_out),
     )
 
 
@@ -224,13 +223,10 @@ def random_walk_task(n_steps: int = 3, length: int = 150, held_out: int = 25, se
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
     held_out = check_int(held_out, "held_out")
-    split = split_in_time(np.cumsum(rng.normal(size=length)), n_steps, held_out, held_out)
-    return HeldOutTask(
+    return _one_series_task(
         "random walk",
         f"x[t] = x[t-1] + N(0, 1); next value from the last {n_steps}",
-        train=split.train,
-        val=split.val,
-        tests={"later values": split.test},
+        split_in_time(np.cumsum(rng.normal(size=length)), n_steps, held_out, held_out),
     )
 
 
@@ -252,13 +248,10 @@ def cycle_task(
     held_out = check_int(held_out, "held_out")
     t = np.arange(length)
     series = 10 + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(size=length)
-    split = split_in_time(series, n_steps, held_out, held_out, n_out=check_int(horizon, "horizon"))
-    return HeldOutTask(
+    return _one_series_task(
         "cycle around a level",
         f"10 + 5 sin(2 pi t / 12) + N(0, 1); the next {horizon} values from the last {n_steps}",
-        train=split.train,
-        val=split.val,
-        tests={"later values": split.test},
+        split_in_time(series, n_steps, held_out, held_out, n_out=check_int(horizon, "horizon")),
     )
 
 
