@@ -85,3 +85,12 @@ def test_run_once_reports_validation_and_test_rmse_and_seconds():
     val, test, seconds = bench.run_once(task, bench.recipes(task)["ours, levels"], seed=0)
     linear = bench.baseline_rmse(task)["linear regression"]
     assert 0 < val < linear and 0 < test < linear and seconds > 0
+
+
+def test_a_failing_timed_command_costs_its_row_not_the_run(capsys):
+    failing = bench.timed([sys.executable, "-c", "print('the reason'); raise SystemExit(3)"])
+    assert isinstance(failing, str) and failing.startswith("failed (exit 3) after ")
+    assert "the reason" in capsys.readouterr().out
+    assert isinstance(bench.timed([sys.executable, "-c", "pass"]), float)
+    table = bench.markdown_table(["what", "seconds"], [["a", 1.25], ["b", failing]], decimals=1)
+    assert "| a | 1.2 |" in table and f"| b | {failing} |" in table
