@@ -34,15 +34,11 @@ def split_sequence(
     n_out = check_int(n_out, "n_out")
     series = as_finite_array(sequence, "sequence")
     if series.ndim == 2:
-        target = (
-            check_int(target, "target", minimum=0, maximum=series.shape[1] - 1)
-            if target is not None
-            else None
-        )
         if target is None:
             raise ValueError(
                 f"target must name the column to forecast of a series with {series.shape[1]} features"
             )
+        target = check_int(target, "target", minimum=0, maximum=series.shape[1] - 1)
     elif series.ndim != 1:
         raise ValueError(f"sequence must be 1-D, or 2-D (time, features), got shape {series.shape}")
     elif target is not None:
@@ -52,9 +48,8 @@ def split_sequence(
             f"sequence is too short: {len(series)} values cannot make one window of "
             f"n_steps={n_steps} plus n_out={n_out} targets (need at least {n_steps + n_out})"
         )
-    windows = np.lib.stride_tricks.sliding_window_view(
-        series, n_steps + n_out, axis=0
-    )  # (samples, [features,] steps)
+    # (samples, steps) for one feature, (samples, features, steps) for several
+    windows = np.lib.stride_tricks.sliding_window_view(series, n_steps + n_out, axis=0)
     if series.ndim == 2:
         X = np.moveaxis(windows[..., :n_steps], 1, 2).copy()
         y = windows[:, target, n_steps:].copy()
