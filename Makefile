@@ -26,19 +26,38 @@ PARALLEL = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadscope)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 # A kernel whose tab was closed is shut down after an hour idle (one holds 650-780 MB); kernels
 # with an open tab are never culled. LAB_ARGS passes more options: LAB_ARGS="--ip=0.0.0.0 --port=8890".
+# A cull option in LAB_ARGS replaces ours (jupyter refuses an option given twice).
 LAB_ARGS ?=
-CULL := --MappingKernelManager.cull_idle_timeout=3600 --MappingKernelManager.cull_interval=300
+CULL ?= $(if $(findstring cull_,$(LAB_ARGS)),,--MappingKernelManager.cull_idle_timeout=3600 \
+	--MappingKernelManager.cull_interval=300)
+# The course's JupyterLab settings (no "get Jupyter news?" prompt over the first notebook, no
+# update check), installed where this environment's JupyterLab reads its overrides.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+# Arithmetic perturbed as another CPU could (helpers.perturb_arithmetic: one last bit of each initial
+# weight, the weight gradients summed in other blocks): a stored digit that changes hangs on rounding.
+PERTURBED_ENV := HELPERS_PERTURB_ARITHMETIC=1
 # A machine unlike the default: oneDNN ops requested and its AVX-512 kernels allowed (setup_notebook
-# must turn both back), one thread per TensorFlow pool. The stored outputs must pass strict nbval here too.
+# must turn both back), one thread per TensorFlow pool, and the arithmetic perturbed. The stored
+# outputs must pass strict nbval here too.
 PORTABILITY_ENV := TF_ENABLE_ONEDNN_OPTS=1 ONEDNN_MAX_CPU_ISA=AVX512_CORE \
-	TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+	TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 $(PERTURBED_ENV)
 EXECUTE := $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.kernel_name=python3
 # Consecutive prints of a cell stored as one output, as JupyterLab saves them.
 COALESCE := --Exporter.preprocessors=nbconvert.preprocessors.CoalesceStreamsPreprocessor \
 	--CoalesceStreamsPreprocessor.enabled=True
 
-.PHONY: venv setup lab test unit nbval nbval-portability run refresh restore lint bench platforms clean
+.PHONY: help venv setup lab test unit nbval nbval-perturbed nbval-portability run refresh restore lint \
+	bench platforms clean
+
+# A plain `make` lists the targets; `make lab` and `make test` are the two a reader needs.
+help:
+	@echo "make lab      open JupyterLab on notebooks/ (builds .venv/ the first time)"
+	@echo "make test     the unit tests, then every notebook re-executed and checked"
+	@echo "make refresh  re-execute the notebooks in place (after changing one, or helpers)"
+	@echo "make restore  put the notebooks back as committed"
+	@echo "make run      execute every notebook into build/, with HTML"
+	@echo "other targets: setup unit nbval nbval-perturbed nbval-portability lint bench platforms clean"
 
 # Runs first wherever .venv/ is used: stops at once without a supported Python, and removes a
 # .venv/ that cannot be kept, so the stamp below rebuilds it.
@@ -53,8 +72,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-lab: venv $(STAMP)
+lab: venv $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(CULL) $(LAB_ARGS) notebooks/
+
+$(LAB_OVERRIDES): tools/jupyterlab-overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp tools/jupyterlab-overrides.json $@
 
 test: venv $(STAMP)
 	$(NBVAL_MODE) $(BIN)/python -m pytest tests helpers tools notebooks $(NBVAL)
@@ -64,6 +87,9 @@ unit: venv $(STAMP)
 
 nbval: venv $(STAMP)
 	$(NBVAL_MODE) $(BIN)/python -m pytest notebooks $(NBVAL)
+
+nbval-perturbed: venv $(STAMP)
+	$(NBVAL_MODE) $(PERTURBED_ENV) $(BIN)/python -m pytest notebooks $(NBVAL)
 
 nbval-portability: venv $(STAMP)
 	$(NBVAL_MODE) $(PORTABILITY_ENV) $(BIN)/python -m pytest notebooks $(NBVAL)

@@ -95,8 +95,10 @@ def layer_param_table(model: Any) -> list[LayerParams]:
     Works on ``keras.Sequential`` and functional ``keras.Model`` s alike (their input layers are
     skipped). ``formula_count`` is ``None`` for layer types without a formula here, and for
     layers built with options the formula does not cover, which ``note`` names
-    (``use_bias=False``, a GRU's ``reset_after=False``). The model must be built (for example
-    started with ``keras.Input``).
+    (``use_bias=False``, a GRU's ``reset_after=False``). An ``Embedding`` row shows the
+    vocabulary size as its input dimension and the vector size as its units (a table of
+    ``input_dim * units`` numbers). The model must be built (for example started with
+    ``keras.Input``).
 
     >>> import keras
     >>> model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(10), keras.layers.Dense(1)])
@@ -108,10 +110,21 @@ def layer_param_table(model: Any) -> list[LayerParams]:
         raise ArgumentError(f"model must be a Keras model, got {type(model).__name__}")
     if not getattr(model, "built", False):
         raise ValueError("model must be built: start it with keras.Input(shape=...) or call it once")
+    if not hasattr(model, "inputs") or model.inputs is None:  # subclassed: layers never saw a tensor
+        raise ArgumentError(
+            f"model must be a keras.Sequential or functional keras.Model: a subclassed model "
+            f"({type(model).__name__}) keeps no record of its layers' inputs to read the sizes from"
+        )
     rows = []
     for layer in layers:
         kind = type(layer).__name__
         if kind == "InputLayer":
+            continue
+        if kind == "Embedding":  # a lookup table: vocabulary size x vector size
+            input_dim, units = int(layer.input_dim), int(layer.output_dim)
+            rows.append(
+                LayerParams(layer.name, kind, input_dim, units, int(layer.count_params()), input_dim * units)
+            )
             continue
         inputs = layer.input
         input_dim = (

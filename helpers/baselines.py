@@ -25,7 +25,7 @@ def _horizon(horizon: object) -> int:
 
 def _training_windows(train: object) -> Windows:
     """``train`` as :class:`Windows`: it may also be a plain ``(x, y)`` pair."""
-    if not isinstance(train, tuple) or len(train) != 2:
+    if not isinstance(train, tuple | list) or len(train) != 2:
         raise ArgumentError(f"train must be Windows(x, y) or an (x, y) pair, got {type(train).__name__}")
     return Windows(*train)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fractions
+import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -65,7 +67,9 @@ def regression_report(y_true: object, y_pred: object) -> dict[str, float]:
     """MSE, RMSE, MAE, R² and explained variance of predictions, computed by scikit-learn.
 
     Accepts ``model.predict``'s ``(n, 1)`` output beside a flat ``y_true``. With several outputs
-    ``(n, k)`` each metric is the average over the outputs. R² needs at least two samples.
+    ``(n, k)`` each metric is the average over the outputs. R² needs at least two samples, and
+    a target that varies: for a constant ``y_true`` R² and explained variance divide by zero, and
+    are ``nan`` (scikit-learn would report 0.0 or 1.0).
 
     >>> report = regression_report([8, 9, 12, 14], [8, 9, 12, 13])
     >>> {name: round(value, 3) for name, value in report.items()}
@@ -75,12 +79,15 @@ def regression_report(y_true: object, y_pred: object) -> dict[str, float]:
     if len(truth) < 2:
         raise ValueError(f"y_true must hold at least 2 samples for R², got {len(truth)}")
     mse = metrics.mean_squared_error(truth, predicted)
+    varies = bool(np.all(np.ptp(truth, axis=0) > 0))
     return {
         "mse": float(mse),
         "rmse": float(np.sqrt(mse)),
         "mae": float(metrics.mean_absolute_error(truth, predicted)),
-        "r2": float(metrics.r2_score(truth, predicted)),
-        "explained_variance": float(metrics.explained_variance_score(truth, predicted)),
+        "r2": float(metrics.r2_score(truth, predicted)) if varies else math.nan,
+        "explained_variance": (
+            float(metrics.explained_variance_score(truth, predicted)) if varies else math.nan
+        ),
     }
 
 
@@ -228,11 +235,13 @@ def conformal_halfwidth(residuals: object, level: float) -> np.ndarray:
     level = check_positive(level, "level")
     if level >= 1:
         raise ValueError(f"level must be below 1 (0.8 for 80% intervals), got {level}")
-    rank = int(np.ceil((len(errors) + 1) * level))
+    exact = fractions.Fraction(repr(level))  # 0.56 as 14/25: (49 + 1) * 0.56 is 28, not 28.000000000000004
+    rank = math.ceil((len(errors) + 1) * exact)
     if rank > len(errors):
-        needed = next(n for n in range(1, 10**6) if np.ceil((n + 1) * level) <= n)
+        needed = math.ceil(exact / (1 - exact))  # the least n with (n + 1) * level <= n
         raise ValueError(
-            f"residuals must hold at least {needed} windows for a {level:.0%} interval, got {len(errors)}"
+            f"residuals must hold at least {needed} windows for a {level * 100:.10g}% interval, got "
+            f"{len(errors)}: lower the level or use more held-out windows"
         )
     return np.sort(errors, axis=0)[rank - 1]
 
@@ -240,13 +249,23 @@ def conformal_halfwidth(residuals: object, level: float) -> np.ndarray:
 def interval_coverage(y_true: object, lower: object, upper: object) -> float:
     """The share of true values inside their interval ``[lower, upper]`` (all of them, every step).
 
+    Bounds of shape ``(n, 1)`` (what ``model.predict`` returns) match a flat ``y_true``. Values
+    are compared at the lowest float precision among the three, so a float32 value that equals
+    a bound in float32 counts as inside.
+
     >>> interval_coverage([1.0, 2.0, 3.0, 4.0], lower=[0, 2.5, 2, 4], upper=[2, 3, 4, 5])
     0.75
     """
-    truth = as_finite_array(y_true, "y_true").astype(np.float64)
+    arrays = {
+        name: as_finite_array(values, name)
+        for name, values in (("y_true", y_true), ("lower", lower), ("upper", upper))
+    }
+    floats = [array.dtype for array in arrays.values() if array.dtype.kind == "f"]
+    precision = min(floats, key=lambda dtype: dtype.itemsize, default=np.dtype(np.float64))
+    truth = arrays["y_true"].astype(precision)
     bounds = []
-    for name, values in (("lower", lower), ("upper", upper)):
-        array = as_finite_array(values, name).astype(np.float64)
+    for name in ("lower", "upper"):
+        array = _without_output_axis(truth, arrays[name].astype(precision))[1]
         if array.shape != truth.shape:
             raise ValueError(f"{name} must have y_true's shape {truth.shape}, got {array.shape}")
         bounds.append(array)

@@ -18,6 +18,7 @@ from helpers._validation import (
     ArgumentError,
     as_finite_array,
     check_choice,
+    check_instance,
     check_int,
     check_real,
 )
@@ -64,9 +65,13 @@ def open_gate(layer: object, bias: float) -> None:
     >>> lstm.get_weights()[2].tolist()  # input, forget, candidate, output
     [0.0, 0.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]
     """
-    kind = type(layer).__name__
-    if kind not in ("LSTM", "GRU"):
-        raise ArgumentError(f"layer must be a keras LSTM or GRU (a SimpleRNN has no gate), got {kind}")
+    import keras
+
+    if not isinstance(layer, keras.layers.LSTM | keras.layers.GRU):
+        raise ArgumentError(
+            f"layer must be a keras LSTM or GRU (a SimpleRNN has no gate), got {type(layer).__name__}"
+        )
+    kind = "LSTM" if isinstance(layer, keras.layers.LSTM) else "GRU"
     bias = check_real(bias, "bias")
     if not getattr(layer, "built", False):
         raise ValueError(
@@ -88,8 +93,9 @@ def open_gate(layer: object, bias: float) -> None:
 def input_gradients(model: keras.Model, x: object) -> np.ndarray:
     """How much the prediction moves per unit of each input: mean ``|∂ŷ/∂x_t|`` over the sequences.
 
-    ``x`` holds sequences ``(samples, length, 1)``; the result has one value per time step
-    ``t``. A model that recalls the first value perfectly has 1 at ``t = 0`` and 0 elsewhere.
+    ``x`` holds sequences ``(samples, length, features)`` of the shape the model reads; the
+    result has one value per time step ``t`` for one feature, ``(length, features)`` for
+    several. A model that recalls the first value perfectly has 1 at ``t = 0`` and 0 elsewhere.
 
     >>> import keras
     >>> model = keras.Sequential([keras.Input((3, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
@@ -97,10 +103,22 @@ def input_gradients(model: keras.Model, x: object) -> np.ndarray:
     >>> input_gradients(model, np.ones((4, 3, 1))).tolist()  # ŷ = 2 x_3
     [0.0, 0.0, 2.0]
     """
+    import keras
     import tensorflow as tf
 
-    sequences = as_finite_array(x, "x", ndim=(3,)).astype(np.float32)
-    return _mean_absolute_gradient(model, tf.constant(sequences)).numpy().astype(np.float64)
+    check_instance(model, "model", keras.Model, "a keras model, such as one from recall_model")
+    sequences = as_finite_array(x, "x", ndim=(3,))
+    expected = tuple(getattr(model, "input_shape", (None,))[1:])
+    if len(expected) == 2 and any(
+        want is not None and got != want for got, want in zip(sequences.shape[1:], expected, strict=True)
+    ):
+        raise ArgumentError(
+            f"x must hold sequences of the shape the model reads, (length, features) = {expected}, "
+            f"got {sequences.shape[1:]}"
+        )
+    inputs = tf.constant(sequences.astype(model.compute_dtype))
+    gradient = _mean_absolute_gradient(model, inputs).numpy().astype(np.float64)
+    return gradient[:, 0] if gradient.shape[1] == 1 else gradient
 
 
 def _mean_absolute_gradient(model: keras.Model, inputs: Any) -> Any:
@@ -110,7 +128,7 @@ def _mean_absolute_gradient(model: keras.Model, inputs: Any) -> Any:
         tape.watch(inputs)
         prediction = model(inputs, training=False)
     gradient = tape.gradient(prediction, inputs)  # of the predictions' sum: each reads its own row
-    return tf.reduce_mean(tf.abs(gradient[:, :, 0]), axis=0)
+    return tf.reduce_mean(tf.abs(gradient), axis=0)
 
 
 def recall_model(cell: str, length: int, units: int = 8, gate_bias: float | None = None) -> keras.Sequential:
@@ -214,7 +232,7 @@ def train_recall_seeds(
             self.gradients = gradients
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            self.gradients.append(float(gradient_of(probe)[0]))
+            self.gradients.append(float(gradient_of(probe)[0, 0]))
             if 1 - logs["val_loss"] / variance >= solved:
                 self.model.stop_training = True
 
@@ -233,7 +251,7 @@ def train_recall_seeds(
             model.set_weights(initial.get_weights())
             for variable, value in zip(optimizer.variables, fresh_optimizer, strict=True):
                 variable.assign(value)
-        gradients = [float(gradient_of(probe)[0])]
+        gradients = [float(gradient_of(probe)[0, 0])]
         minibatches = (
             tf.data.Dataset.from_tensor_slices((train_x, train_y))
             .shuffle(POOL, seed=seed)

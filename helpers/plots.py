@@ -56,9 +56,14 @@ def plot_history(
 ) -> Axes:
     """Plot the training loss per epoch on a log scale; ``mark_epoch`` (1-based) draws a line.
 
+    A log scale cannot show a loss of exactly 0: then the axis is linear below 1e-12
+    (``symlog``), so every epoch is drawn, and the label says so.
+
     >>> ax = plot_history({"loss": [4.0, 1.0, 0.25]})
     >>> ax.get_xlabel(), ax.get_yscale()
     ('epoch', 'log')
+    >>> plot_history({"loss": [4.0, 0.0]}).get_yscale()
+    'symlog'
     """
     losses = _losses(history)
     check_str(title, "title")
@@ -71,9 +76,13 @@ def plot_history(
         if not 1 <= mark_epoch <= len(losses):
             raise ValueError(f"mark_epoch must be between 1 and {len(losses)}, got {mark_epoch}")
         ax.axvline(mark_epoch, color="tab:red", linestyle="--", label=f"epoch {mark_epoch}")
-    ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (MSE, log scale)")
+    if np.all(np.asarray(losses) > 0):
+        ax.set_yscale("log")
+        ax.set_ylabel("loss (MSE, log scale)")
+    else:
+        ax.set_yscale("symlog", linthresh=1e-12)
+        ax.set_ylabel("loss (MSE, log scale; linear below 1e-12)")
     ax.set_title(title)
     ax.legend()
     return ax

@@ -10,8 +10,8 @@ from __future__ import annotations
 import concurrent.futures
 import concurrent.futures.process
 import dataclasses
-import weakref
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -109,7 +109,7 @@ class Recipe:
             if self.steps_per_epoch != 1:
                 raise ValueError("steps_per_epoch applies to full-batch training (batch_size=None)")
         if self.early_stopping_patience is not None:
-            patience = check_int(self.early_stopping_patience, "early_stopping_patience")
+            patience = check_int(self.early_stopping_patience, "early_stopping_patience", minimum=0)
             store("early_stopping_patience", patience)
         elif self.restore_best_weights or self.early_stopping_monitor != "loss":
             raise ValueError("restore_best_weights and early_stopping_monitor need early_stopping_patience")
@@ -305,7 +305,11 @@ def build_model(
         scaling = _checked_scaling(scaling)
     layers: list[Any] = [keras.Input(shape=(timesteps, features))]
     if scaling is not None:
-        layers.append(keras.layers.Rescaling(1 / scaling.spread, offset=-scaling.center / scaling.spread))
+        layers.append(
+            keras.layers.Rescaling(
+                _exact(1 / scaling.spread), offset=_exact(-scaling.center / scaling.spread)
+            )
+        )
     if recipe.cell == "MLP":
         layers.append(keras.layers.Flatten())
         layers += [keras.layers.Dense(units, activation=recipe.activation) for units in recipe.units]
@@ -320,13 +324,88 @@ def build_model(
             )
     layers += [keras.layers.Dense(units) for units in recipe.dense_units]
     if scaling is not None:
-        layers.append(keras.layers.Rescaling(scaling.spread, offset=scaling.center))
-    return keras.Sequential(layers)
+        layers.append(keras.layers.Rescaling(_exact(scaling.spread), offset=_exact(scaling.center)))
+    return recipe_model_class()(layers, recipe=recipe)
+
+
+def _exact(value: float) -> np.ndarray:
+    """``value`` as a float64 array of one element. Keras' ``Rescaling`` casts a Python float
+    through float32 (0.1 becomes 0.10000000149), and saves a 0-d array as a Python float; a 1-D
+    array keeps its precision in the model and in the saved file."""
+    return np.array([value], dtype=np.float64)
+
+
+# The Keras class of build_model's models, made on first use: defining it imports Keras.
+_RECIPE_MODEL: type | None = None
+
+
+def recipe_model_class() -> type:
+    """The ``keras.Sequential`` subclass :func:`build_model` returns: it keeps its recipe.
+
+    The recipe is part of the model's config, so it travels with the model through
+    ``model.save`` / ``keras.models.load_model``, ``pickle`` and :class:`SeedWorkers`, and
+    :func:`predict` can check it. The class is registered with Keras as ``helpers>RecipeModel``;
+    :func:`helpers.setup_notebook` registers it, so a new kernel can load a saved model.
+
+    >>> model = build_model(Recipe(units=(2,), dense_units=(1,)), timesteps=3)
+    >>> isinstance(model, recipe_model_class()), model.recipe.units
+    (True, (2,))
+    """
+    global _RECIPE_MODEL
+    if _RECIPE_MODEL is not None:
+        return _RECIPE_MODEL
+    import keras
+
+    @keras.saving.register_keras_serializable(package="helpers", name="RecipeModel")
+    class RecipeModel(keras.Sequential):
+        """A ``keras.Sequential`` that remembers the ``helpers.Recipe`` it was built for."""
+
+        def __init__(self, *args: Any, recipe: Recipe | dict | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.recipe = Recipe(**recipe) if isinstance(recipe, dict) else recipe
+
+        def get_config(self) -> dict:
+            recipe = None if self.recipe is None else dataclasses.asdict(self.recipe)
+            return {**super().get_config(), "recipe": recipe}
+
+        @classmethod
+        def from_config(cls, config: dict, custom_objects: Any = None) -> RecipeModel:
+            config = dict(config)
+            recipe = config.pop("recipe", None)
+            model = super().from_config(config, custom_objects)
+            model.recipe = None if recipe is None else Recipe(**recipe)
+            return model
+
+    RecipeModel.__module__, RecipeModel.__qualname__ = __name__, "RecipeModel"  # pickled by this name
+    _RECIPE_MODEL = RecipeModel
+    return RecipeModel
+
+
+def __getattr__(name: str) -> Any:
+    """``helpers.recipes.RecipeModel``, made on first use (how pickle finds it in a new process)."""
+    if name == "RecipeModel":
+        return recipe_model_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _independent_copy(model: Any) -> Any:
+    """A new model with ``model``'s layers, weights and recipe, compiled with its loss and a fresh
+    optimizer of the same learning rate (so ``evaluate`` and ``fit`` work on it)."""
+    import keras
+
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    optimizer = model.optimizer
+    copy.compile(
+        optimizer=keras.optimizers.Adam(float(optimizer.learning_rate), clipnorm=optimizer.clipnorm),
+        loss="mse",
+    )
+    return copy
 
 
 def _training_arrays(recipe: Recipe, x: object, y: object, name: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Windows ``(n, timesteps, features)`` and targets ``(n, outputs)``, level removed if the
-    recipe removes it, in float64 (the scaling is fitted on these; Keras gets float32)."""
+    recipe removes it, in float64 (the scaling is fitted on these; Keras gets its own float type)."""
     windows = windows_3d(x, f"x{name}").astype(np.float64)
     targets = as_finite_array(y, f"y{name}", ndim=(1, 2)).astype(np.float64)
     if len(targets) != len(windows):
@@ -390,7 +469,9 @@ def _validation_arrays(
             f"x_val windows must have the training windows' shape ({timesteps}, {features}), "
             f"got {windows.shape[1:]}"
         )
-    return windows.astype(np.float32), targets.astype(np.float32)
+    import keras
+
+    return windows.astype(keras.config.floatx()), targets.astype(keras.config.floatx())
 
 
 def train_over_seeds(
@@ -406,16 +487,29 @@ def train_over_seeds(
     early stopping on held-out data; they never train the model.
 
     Every seed gets what :func:`train` gives it, bit for bit: the weights Keras initialises
-    after ``keras.utils.set_random_seed(seed)``, a fresh optimizer and a fresh data stream. What
-    is shared is the compiled training step: the first seed traces it (most of a small model's
-    training time) and the others reuse it. So the yielded model is the **same object** every
-    time, re-initialised for the next seed: use it, or copy what you need from it, before
-    asking for the next one.
+    after ``keras.utils.set_random_seed(seed)``, a fresh optimizer and a fresh data stream. The
+    compiled training step is shared (the first seed traces it, most of a small model's
+    training time), and each seed's model is handed out as an independent copy, so
+    ``[model for model, _ in train_over_seeds(...)]`` keeps one model per seed.
 
     >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=2)
-    >>> [len(history.history["loss"]) for _, history in train_over_seeds(recipe, [[1, 2, 3]], [2], [0, 1])]
-    [2, 2]
+    >>> trained = list(train_over_seeds(recipe, [[1, 2, 3]], [2], [0, 1]))
+    >>> [len(history.history["loss"]) for _, history in trained], trained[0][0] is trained[1][0]
+    ([2, 2], False)
     """
+    for model, history in _train_shared(recipe, x, y, seeds, validation):
+        yield _independent_copy(model), history
+
+
+def _train_shared(
+    recipe: Recipe,
+    x: object,
+    y: object,
+    seeds: Iterable[int],
+    validation: tuple[object, object] | None = None,
+) -> Iterator[tuple[keras.Model, keras.callbacks.History]]:
+    """:func:`train_over_seeds`, yielding the one shared model, re-initialised for each seed:
+    use it before asking for the next."""
     import keras
 
     seeds = _checked_seeds(seeds)
@@ -423,7 +517,8 @@ def train_over_seeds(
     timesteps, features = windows.shape[1], windows.shape[2]
     validation_data = _validation_arrays(recipe, validation, timesteps, features)
     scaling = _scaling(recipe, windows, targets) if recipe.scale else None
-    windows, targets = windows.astype(np.float32), targets.astype(np.float32)
+    zero_loss = float(np.mean(targets**2))
+    windows, targets = windows.astype(keras.config.floatx()), targets.astype(keras.config.floatx())
     model: keras.Model | None = None
     for seed in seeds:
         keras.utils.set_random_seed(seed)
@@ -462,10 +557,27 @@ def train_over_seeds(
             )
         # The evaluation step was traced for the validation dataset; give the caller a model
         # whose evaluate() traces afresh for whatever data it is given, and reuse ours after.
+        _refuse_divergence(history.history["loss"], zero_loss, seed, recipe)
         validation_step, model.test_function = model.test_function, None
-        _TRAINED_WITH[model] = recipe
         yield model, history
         model.test_function = validation_step
+
+
+def _refuse_divergence(loss_per_epoch: list[float], zero_loss: float, seed: int, recipe: Recipe) -> None:
+    """Raise if training blew up: a loss that is not finite, or that ends over 1,000 times the
+    loss of answering 0 to every window (``zero_loss``, the targets' mean square)."""
+    losses = np.asarray(loss_per_epoch, dtype=np.float64)
+    broken = np.flatnonzero(~np.isfinite(losses))
+    if broken.size:
+        what = f"the loss became {losses[broken[0]]} at epoch {broken[0] + 1}"
+    elif losses[-1] > 1000 * max(zero_loss, 1e-6):
+        what = f"the loss ended at {losses[-1]:.3g}, over 1,000 times that of answering 0 ({zero_loss:.3g})"
+    else:
+        return
+    raise ArgumentError(
+        f"training diverged on seed {seed}: {what}. Lower learning_rate (this recipe's is "
+        f"{recipe.learning_rate:g}), or scale the data (scale=True)"
+    )
 
 
 def _as_dataset(arrays: tuple[np.ndarray, np.ndarray] | None) -> Any:
@@ -500,33 +612,41 @@ def train(
     >>> len(history.history["loss"])
     2
     """
-    return next(train_over_seeds(recipe, x, y, [seed], validation))
+    return next(_train_shared(recipe, x, y, [seed], validation))
 
 
 def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
     """Predict targets for windows ``x`` with a model trained by :func:`train`, shape ``(n, outputs)``.
 
     Adds back the level the recipe removed, so the answer is in the series' units. The model
-    must have been trained with this very recipe (a model remembers it), or the answer would be
-    in the wrong units. Calls the model directly: for a few windows that is faster than
-    ``model.predict`` and traces nothing.
+    must have been built for this very recipe, or the answer could be in the wrong units: it
+    remembers its recipe (see :func:`recipe_model_class`), also after ``model.save`` and
+    ``keras.models.load_model``, pickling, or a trip through :class:`SeedWorkers`. The two
+    implementation switches, ``pipeline`` and ``unroll``, may differ. Calls the model
+    directly: for a few windows that is faster than ``model.predict`` and traces nothing.
 
     >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=1)
     >>> model, _ = train(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], seed=0)
     >>> predict(recipe, model, [[13, 14, 15]]).shape
     (1, 1)
     """
-    _checked_recipe(recipe)
-    trained_with = _TRAINED_WITH.get(model) if _weakly_referable(model) else None
-    if trained_with is None:
+    recipe = _checked_recipe(recipe)
+    built_for = getattr(model, "recipe", None)
+    if not isinstance(built_for, Recipe):
         raise ArgumentError(
-            "model must be one trained by helpers.train or train_over_seeds (predict undoes its recipe's "
-            f"level removal); for a model you built yourself, call model(x). Got {type(model).__name__}"
+            "model must be one built by helpers (train, train_over_seeds or build_model): only those "
+            "carry the recipe predict needs to undo its level removal. For a Keras model of your own, "
+            f"call model.predict(x) and undo any level removal yourself. Got {type(model).__name__}"
         )
-    if trained_with != recipe:
+    differences = [
+        f"{field.name}={getattr(recipe, field.name)!r} (the model's: {getattr(built_for, field.name)!r})"
+        for field in dataclasses.fields(Recipe)
+        if field.name not in _IMPLEMENTATION_SWITCHES
+        and getattr(recipe, field.name) != getattr(built_for, field.name)
+    ]
+    if differences:
         raise ArgumentError(
-            "recipe must be the one the model was trained with: the model was trained with\n"
-            f"{trained_with}\nnot with\n{recipe}"
+            "recipe must be the one the model was built for; it differs in " + ", ".join(differences)
         )
     windows = to_3d(x).astype(np.float64)
     expected = tuple(getattr(model, "input_shape", (None,))[1:])
@@ -536,20 +656,12 @@ def predict(recipe: Recipe, model: keras.Model, x: object) -> np.ndarray:
             f"{expected}, got {windows.shape[1:]}"
         )
     inputs = to_relative(windows)[0] if recipe.remove_level else windows
-    outputs = np.asarray(model(inputs.astype(np.float32), training=False), dtype=np.float64)
+    outputs = np.asarray(model(inputs.astype(model.compute_dtype), training=False), dtype=np.float64)
     return from_relative(windows, outputs) if recipe.remove_level else outputs
 
 
-# Which recipe trained each model (train_over_seeds records it, predict checks it).
-_TRAINED_WITH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _weakly_referable(value: object) -> bool:
-    try:
-        weakref.ref(value)
-    except TypeError:
-        return False
-    return True
+# Recipe fields that change how training runs, not the model (Recipe's docstring).
+_IMPLEMENTATION_SWITCHES = ("pipeline", "unroll")
 
 
 def predictions_over_seeds(
@@ -563,19 +675,84 @@ def predictions_over_seeds(
 ) -> np.ndarray:
     """Train the recipe once per seed and predict ``queries``: shape ``(seeds, queries, outputs)``.
 
-    With a ``pool`` of :class:`SeedWorkers`, the seeds are split into one contiguous block per
-    worker process and trained in parallel; every seed still gets exactly the model it gets here.
-    ``validation`` is passed on to :func:`train_over_seeds`.
+    A line counts the models as they finish ("trained 3 of 6 models"). With a ``pool`` of
+    :class:`SeedWorkers`, the seeds are split into one contiguous block per worker process and
+    trained in parallel; every seed still gets exactly the model it gets here. ``validation``
+    is passed on to :func:`train_over_seeds`.
 
     >>> recipe = Recipe(units=(4,), dense_units=(1,), epochs=1)
     >>> predictions_over_seeds(recipe, [[1, 2, 3], [4, 5, 6]], [2, 5], [[7, 8, 9]], [0, 1]).shape
+    ... # doctest: +NORMALIZE_WHITESPACE
+     trained 1 of 2 models trained 2 of 2 models
     (2, 1, 1)
     """
-    if pool is None:
-        return _predictions_for_block(recipe, x, y, queries, _checked_seeds(seeds), validation)
-    if not isinstance(pool, SeedWorkers):
-        raise ArgumentError(f"pool must be a helpers.SeedWorkers or None, got {type(pool).__name__}")
-    return pool.submit_sweep(recipe, x, y, queries, seeds, validation).result()
+    seeds = _checked_seeds(seeds)
+    _checked_queries(queries, x)
+    if pool is not None:
+        if not isinstance(pool, SeedWorkers):
+            raise ArgumentError(f"pool must be a helpers.SeedWorkers or None, got {type(pool).__name__}")
+        sweep = pool.submit_sweep(recipe, x, y, queries, seeds, validation)
+        wait_counting(sweep.sizes)
+        return sweep.result()
+    rows = []
+    for done, (model, _) in enumerate(_train_shared(recipe, x, y, seeds, validation), start=1):
+        rows.append(predict(recipe, model, queries))
+        _write_progress(done, len(seeds), "models")
+    sys.stdout.write("\n")
+    return np.stack(rows)
+
+
+def _checked_queries(queries: object, x: object) -> None:
+    """Refuse ``queries`` that the models trained on ``x`` could not read, before any training."""
+    wanted = windows_3d(x, "x").shape[1:]
+    got = windows_3d(queries, "queries").shape[1:]
+    if got != wanted:
+        raise ArgumentError(
+            f"queries must hold windows of the training windows' shape (timesteps, features) = {wanted}, "
+            f"got {got}"
+        )
+
+
+def wait_counting(
+    jobs: Mapping[concurrent.futures.Future, int],
+    what: str = "models",
+    names: Mapping[concurrent.futures.Future, str] | None = None,
+) -> None:
+    """Wait for every job, keeping one line up to date: "trained 12 of 45 models".
+
+    ``jobs`` maps each future to how many models it trains. The line is rewritten in place
+    (a carriage return), so a notebook shows one line and stores only its final text. The first
+    job that fails cancels the jobs not yet started and raises its exception at once, with a
+    note naming the job (``names`` maps each future to a name, such as ``"seed 3"``).
+
+    >>> done = concurrent.futures.Future()
+    >>> done.set_result(None)
+    >>> wait_counting({done: 3})  # doctest: +NORMALIZE_WHITESPACE
+     trained 3 of 3 models
+    """
+    check_instance(jobs, "jobs", Mapping, "a dict of future -> models it trains")
+    if not all(isinstance(future, concurrent.futures.Future) for future in jobs):
+        raise ArgumentError("jobs must map futures (what SeedWorkers.submit returns) to model counts")
+    counts = {future: check_int(count, "jobs count", minimum=0) for future, count in jobs.items()}
+    what = check_instance(what, "what", str, "a word such as 'models'")
+    total, done = sum(counts.values()), 0
+    for future in concurrent.futures.as_completed(counts):
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            sys.stdout.write("\n")
+            if names is not None and future in names:
+                error.add_note(f"raised by {names[future]}")
+            for other in counts:
+                other.cancel()
+            raise error
+        done += counts[future]
+        _write_progress(done, total, what)
+    sys.stdout.write("\n")
+
+
+def _write_progress(done: int, total: int, what: str) -> None:
+    sys.stdout.write(f"\rtrained {done} of {total} {what}")
+    sys.stdout.flush()
 
 
 def _predictions_for_block(
@@ -586,7 +763,8 @@ def _predictions_for_block(
     seeds: list[int],
     validation: tuple[object, object] | None,
 ) -> np.ndarray:
-    trained = train_over_seeds(recipe, x, y, seeds, validation)
+    _checked_queries(queries, x)
+    trained = _train_shared(recipe, x, y, seeds, validation)
     return np.stack([predict(recipe, model, queries) for model, _ in trained])
 
 
@@ -599,15 +777,22 @@ class SeedWorkers:
     ``workers=0`` starts no process: every call runs here, as it is submitted (to debug, or
     where worker processes cannot start).
 
+    Leaving the ``with`` block normally waits for the work still queued; leaving it with an
+    exception (a failed job, or Ctrl-C / *Kernel > Interrupt*) cancels the queue and stops the
+    workers at once. A closed pool says so if it is given more work.
+
     >>> with SeedWorkers(0) as pool:
     ...     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
     ...     predictions_over_seeds(recipe, [[1, 2, 3]], [2], [[4, 5, 6]], [0, 1], pool=pool).shape
+    ... # doctest: +NORMALIZE_WHITESPACE
+     trained 2 of 2 models
     (2, 1, 1)
     """
 
     def __init__(self, workers: int = 2) -> None:
         self.workers = check_int(workers, "workers", minimum=0, maximum=256)
         self._executor = self._new_executor() if self.workers else None
+        self._closed = False
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         import multiprocessing
@@ -618,21 +803,41 @@ class SeedWorkers:
     def __enter__(self) -> SeedWorkers:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, error_type: type[BaseException] | None, *exc_info: object) -> None:
+        if error_type is None:
+            self.close()
+        else:
+            self.terminate()
 
     def close(self) -> None:
-        """Stop the worker processes (a ``with`` block does this on leaving it)."""
+        """Wait for the work already submitted, then stop the worker processes."""
+        self._closed = True
         if self._executor is not None:
             self._executor.shutdown()
+
+    def terminate(self) -> None:
+        """Cancel the queued work and stop the worker processes now, running jobs included."""
+        self._closed = True
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        # ProcessPoolExecutor has no public way to stop a running job before Python 3.14.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
 
         The call is sent with ``cloudpickle``: a function defined in a module (such as
         ``helpers.train_recall``) by its name, one defined in a notebook cell, or a lambda, whole,
-        with the globals it uses, arrays included. An exception in the worker is raised again by
-        ``.result()``. If a worker dies, the pool starts new ones.
+        with the globals it uses, arrays included. The result or the exception comes back the
+        same way, so a class defined in the notebook (an exception, a ``NamedTuple``) returns
+        intact; an exception carries a note with the worker's traceback. If a worker dies, the
+        pool starts new ones.
 
         >>> with SeedWorkers(0) as pool:
         ...     pool.submit(lambda a, b: a + b, 2, 3).result()
@@ -642,6 +847,11 @@ class SeedWorkers:
 
         if not callable(function):
             raise ArgumentError(f"function must be callable, got {type(function).__name__} {function!r:.60}")
+        if self._closed:
+            raise RuntimeError(
+                "this SeedWorkers pool is closed (its with block ended, or close() or terminate() was "
+                "called): make a new one, helpers.SeedWorkers()"
+            )
         if self._executor is None:  # workers=0: run it here, now
             future: concurrent.futures.Future = concurrent.futures.Future()
             try:
@@ -649,15 +859,14 @@ class SeedWorkers:
             except Exception as error:  # the caller's .result() raises it, as a worker's would
                 future.set_exception(error)
             return future
-        # cloudpickle sends what a worker can import by reference, and the rest (a notebook's
-        # functions, lambdas, partials of them) whole.
-        function, args = _call_pickled, (cloudpickle.dumps((function, args)),)
+        payload = cloudpickle.dumps((function, args))
         try:
-            return self._executor.submit(function, *args)
+            sent = self._executor.submit(_call_pickled, payload)
         except concurrent.futures.process.BrokenProcessPool:
             self._executor.shutdown(wait=False)
             self._executor = self._new_executor()
-            return self._executor.submit(function, *args)
+            sent = self._executor.submit(_call_pickled, payload)
+        return _unpickled_when_done(sent)
 
     def submit_sweep(
         self,
@@ -682,19 +891,52 @@ class SeedWorkers:
         seeds = _checked_seeds(seeds)
         blocks = [block.tolist() for block in np.array_split(seeds, max(1, min(self.workers, len(seeds))))]
         return Sweep(
-            [
-                self.submit(_predictions_for_block, recipe, x, y, queries, block, validation)
+            {
+                self.submit(_predictions_for_block, recipe, x, y, queries, block, validation): len(block)
                 for block in blocks
-            ]
+            }
         )
 
 
-def _call_pickled(payload: bytes) -> Any:
-    """In a worker: unpickle a function and its arguments sent by :meth:`SeedWorkers.submit`, and call it."""
+def _unpickled_when_done(sent: concurrent.futures.Future) -> concurrent.futures.Future:
+    """A future that takes ``sent``'s outcome (cloudpickled bytes from :func:`_call_pickled`),
+    unpickled; cancelling it cancels ``sent`` if that has not started."""
+    import cloudpickle
+
+    future: concurrent.futures.Future = concurrent.futures.Future()
+
+    def transfer(done: concurrent.futures.Future) -> None:
+        if future.done():  # cancelled by the caller meanwhile
+            return
+        if done.cancelled():
+            future.cancel()
+        elif done.exception() is not None:
+            future.set_exception(done.exception())
+        else:
+            succeeded, value = cloudpickle.loads(done.result())
+            (future.set_result if succeeded else future.set_exception)(value)
+
+    future.add_done_callback(lambda own: own.cancelled() and sent.cancel())
+    sent.add_done_callback(transfer)
+    return future
+
+
+def _call_pickled(payload: bytes) -> bytes:
+    """In a worker: unpickle a function and its arguments sent by :meth:`SeedWorkers.submit`, call
+    it, and return ``(True, result)`` or ``(False, exception)``, cloudpickled."""
+    import traceback
+
     import cloudpickle
 
     function, args = cloudpickle.loads(payload)
-    return function(*args)
+    try:
+        return cloudpickle.dumps((True, function(*args)))
+    except Exception as error:
+        error.add_note("in the worker process:\n" + "".join(traceback.format_exc()).rstrip())
+        try:
+            return cloudpickle.dumps((False, error))
+        except Exception:  # an exception that cannot travel: its text does
+            return cloudpickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def _start_worker() -> None:
@@ -715,9 +957,9 @@ def _start_worker() -> None:
 class Sweep:
     """Predictions being computed by :class:`SeedWorkers`; :meth:`result` waits for them."""
 
-    def __init__(self, futures: list[concurrent.futures.Future]) -> None:
-        self._futures = futures
+    def __init__(self, sizes: dict[concurrent.futures.Future, int]) -> None:
+        self.sizes = sizes  # each block's future, and how many seeds it trains
 
     def result(self) -> np.ndarray:
         """The predictions, shape ``(seeds, queries, outputs)``, once every block is done."""
-        return np.concatenate([future.result() for future in self._futures])
+        return np.concatenate([future.result() for future in self.sizes])

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from helpers._validation import ArgumentError, check_instance
-from helpers.recipes import Recipe, SeedWorkers, _checked_seeds, _predictions_for_block
+from helpers.recipes import Recipe, SeedWorkers, _checked_seeds, _predictions_for_block, wait_counting
 from helpers.tasks import HeldOutTask
-
-
-def wait_counting(jobs: Mapping[concurrent.futures.Future, int], what: str = "models") -> None:
-    """Wait for every job, keeping one line up to date: "trained 12 of 45 models".
-
-    ``jobs`` maps each future to how many models it trains. The line is rewritten in place
-    (a carriage return), so a notebook shows one line and stores only its final text.
-
-    >>> done = concurrent.futures.Future()
-    >>> done.set_result(None)
-    >>> wait_counting({done: 3})  # doctest: +NORMALIZE_WHITESPACE
-     trained 3 of 3 models
-    """
-    total, done = sum(jobs.values()), 0
-    for future in concurrent.futures.as_completed(jobs):
-        future.result()
-        done += jobs[future]
-        sys.stdout.write(f"\rtrained {done} of {total} {what}")
-        sys.stdout.flush()
-    sys.stdout.write("\n")
 
 
 class Forecasts(NamedTuple):
@@ -64,7 +42,7 @@ def forecast_over_seeds(
         raise ValueError("plan must name at least one (recipe, task)")
     seeds = _checked_seeds(seeds)
     for key, entry in plan.items():
-        if not isinstance(entry, tuple) or len(entry) != 2:
+        if not isinstance(entry, tuple | list) or len(entry) != 2:
             raise ValueError(f"plan[{key!r}] must be a pair (recipe, task), got {type(entry).__name__}")
         check_instance(entry[0], f"plan[{key!r}][0]", Recipe, "a helpers.Recipe")
         check_instance(entry[1], f"plan[{key!r}][1]", HeldOutTask, "a helpers.HeldOutTask")
@@ -96,6 +74,9 @@ def forecast_over_seeds(
 def map_seeds(function: Callable[[int], Any], seeds: Iterable[int], workers: int = 2) -> list[Any]:
     """``[function(seed) for seed in seeds]``, computed in ``workers`` processes; a line counts them.
 
+    The first seed that fails stops the sweep at once (the queued seeds are cancelled, the
+    workers stopped) and its exception is raised with a note naming the seed.
+
     ``function`` may be defined in a notebook cell: it is sent to the workers whole, with the
     data it uses. It must seed itself (``keras.utils.set_random_seed(seed)``), as a worker shares
     nothing else with the notebook. The results come back in the order of ``seeds``.
@@ -108,6 +89,6 @@ def map_seeds(function: Callable[[int], Any], seeds: Iterable[int], workers: int
         raise ArgumentError(f"function must be callable, got {type(function).__name__}")
     seeds = _checked_seeds(seeds)
     with SeedWorkers(workers) as pool:
-        futures = [pool.submit(function, seed) for seed in seeds]
-        wait_counting(dict.fromkeys(futures, 1))
-    return [future.result() for future in futures]
+        named = {pool.submit(function, seed): f"seed {seed}" for seed in seeds}
+        wait_counting(dict.fromkeys(named, 1), names=named)
+    return [future.result() for future in named]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers._validation import check_int, check_positive
+from helpers._validation import check_int, check_positive, check_real
 from helpers.recipes import Recipe
 from helpers.windows import TimeSplit, Windows, split_in_time, split_sequence, to_relative
 
@@ -116,6 +116,29 @@ def _one_series_task(name: str, description: str, split: TimeSplit) -> HeldOutTa
     return HeldOutTask(name, description, split.train, split.val, {"later values": split.test})
 
 
+def _checked_sizes(n_steps: object, length: object, held_out: object, n_out: int = 1) -> tuple[int, int, int]:
+    """``n_steps``, ``length`` and ``held_out`` checked so that the series leaves room for all
+    three spans: ``held_out`` values each to validate and test (at least ``n_out``), and
+    training windows before them.
+
+    >>> _checked_sizes(3, 30, 5)
+    (3, 30, 5)
+    """
+    n_steps = check_int(n_steps, "n_steps", maximum=MAX_LENGTH)
+    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
+    held_out = check_int(held_out, "held_out", maximum=MAX_LENGTH)
+    if held_out < n_out:
+        raise ValueError(f"held_out must be at least the {n_out} values one window forecasts, got {held_out}")
+    shortest = 2 * held_out + n_steps + n_out
+    if length < shortest:
+        raise ValueError(
+            f"length={length} is too short for held_out={held_out} values to validate and {held_out} to "
+            f"test, and a training window of {n_steps} + {n_out} values before them: make length at least "
+            f"{shortest}, or held_out smaller"
+        )
+    return n_steps, length, held_out
+
+
 def _merge(parts: list[Windows]) -> Windows:
     return Windows(np.concatenate([p.x for p in parts]), np.concatenate([p.y for p in parts]))
 
@@ -135,8 +158,7 @@ def arithmetic_task(n_steps: int = 3, length: int = 30, held_out: int = 5) -> He
     >>> len(task.train.x), len(task.val.x), {name: len(w.x) for name, w in task.tests.items()}
     (68, 20, {'trained steps, later values': 20, 'step 4 (not trained)': 5, 'step 8 (beyond)': 5})
     """
-    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
-    held_out = check_int(held_out, "held_out")
+    n_steps, length, held_out = _checked_sizes(n_steps, length, held_out)
 
     def series(step: int) -> np.ndarray:
         return 1.0 + step * np.arange(length)
@@ -165,8 +187,8 @@ def noisy_trend_task(n_steps: int = 3, length: int = 150, held_out: int = 25, se
     (97, 25, 25)
     """
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    t = np.arange(check_int(length, "length", minimum=2, maximum=MAX_LENGTH))
-    held_out = check_int(held_out, "held_out")
+    n_steps, length, held_out = _checked_sizes(n_steps, length, held_out)
+    t = np.arange(length)
     return _one_series_task(
         "noisy trend 0.5 t + N(0, 1)",
         f"a line with unit noise; next value from the last {n_steps}",
@@ -182,9 +204,9 @@ def logistic_series(length: int = 200, r: float = 3.8, start: float = 0.2) -> np
     """
     length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
     r = check_positive(r, "r")
-    start = check_positive(start, "start")
-    if not (r <= 4 and start < 1):
-        raise ValueError(f"r must be <= 4 and start < 1 to stay in [0, 1], got r={r}, start={start}")
+    start = check_real(start, "start")
+    if not (r <= 4 and 0 <= start <= 1):
+        raise ValueError(f"r must be <= 4 and start in [0, 1] to stay in [0, 1], got r={r}, start={start}")
     values = np.empty(length)
     values[0] = start
     for t in range(1, length):
@@ -202,7 +224,8 @@ def logistic_task(n_steps: int = 3, length: int = 150, held_out: int = 25, r: fl
     >>> len(task.train.x), bool(task.train.x.max() < 1)
     (97, True)
     """
-    held_out = check_int(held_out, "held_out")
+    n_steps, length, held_out = _checked_sizes(n_steps, length, held_out)
+    r = check_positive(r, "r")
     return _one_series_task(
         f"logistic map r = {r:g}",
         f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",
@@ -221,8 +244,7 @@ def random_walk_task(n_steps: int = 3, length: int = 150, held_out: int = 25, se
     (97, 25)
     """
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
-    held_out = check_int(held_out, "held_out")
+    n_steps, length, held_out = _checked_sizes(n_steps, length, held_out)
     return _one_series_task(
         "random walk",
         f"x[t] = x[t-1] + N(0, 1); next value from the last {n_steps}",
@@ -244,14 +266,14 @@ def cycle_task(
     (5, 44)
     """
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    length = check_int(length, "length", minimum=2, maximum=MAX_LENGTH)
-    held_out = check_int(held_out, "held_out")
+    horizon = check_int(horizon, "horizon", maximum=MAX_LENGTH)
+    n_steps, length, held_out = _checked_sizes(n_steps, length, held_out, n_out=horizon)
     t = np.arange(length)
     series = 10 + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(size=length)
     return _one_series_task(
         "cycle around a level",
         f"10 + 5 sin(2 pi t / 12) + N(0, 1); the next {horizon} values from the last {n_steps}",
-        split_in_time(series, n_steps, held_out, held_out, n_out=check_int(horizon, "horizon")),
+        split_in_time(series, n_steps, held_out, held_out, n_out=horizon),
     )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
 
-from helpers._validation import ArgumentError, as_finite_array, check_int
+from helpers._validation import ArgumentError, _typed, as_finite_array, check_int
 
 
 def split_sequence(
@@ -206,14 +206,27 @@ def split_in_time(
     n_out = check_int(n_out, "n_out")
     val_size = check_int(val_size, "val_size")
     test_size = check_int(test_size, "test_size")
-    if val_size + test_size >= len(series):
-        sizes = {"val_size": val_size, "test_size": test_size}
+    if series.ndim == 2 and series.shape[0] < series.shape[1] and series.shape[0] < n_steps + n_out:
+        raise ValueError(
+            f"sequence must be (time, features), got shape {series.shape}: {series.shape[0]} time steps "
+            f"of {series.shape[1]} features. Is it transposed? Pass sequence.T"
+        )
+    sizes = {"val_size": val_size, "test_size": test_size}
+    shrinkable = [f"{name}={size}" for name, size in sizes.items() if size > n_out]
+    if val_size + test_size >= len(series) and shrinkable:
         named = [f"{name}={size}" for name, size in sizes.items() if size >= len(series)]
         culprit = " and ".join(named) or f"val_size={val_size} + test_size={test_size}"
         culprit += " leave" if len(named) == 2 else " leaves"
         raise ValueError(
             f"{culprit} no room for a training span in a series of {len(series)} values: "
             f"make test_size or val_size smaller"
+        )
+    shortest = n_steps + n_out + val_size + test_size  # one training window, then the two spans
+    if len(series) < shortest and not shrinkable:
+        raise ValueError(
+            f"sequence of {len(series)} values is too short for one training window (n_steps={n_steps} + "
+            f"n_out={n_out}) before val_size={val_size} and test_size={test_size}: it needs at least "
+            f"{shortest} values"
         )
     x, y = split_sequence(series, n_steps, n_out, target)
     first_target = np.arange(len(x)) + n_steps
@@ -245,7 +258,7 @@ def split_in_time(
 
 
 def walk_forward(
-    sequence: object, n_steps: int, horizon: int, origins: Sequence[int], val_size: int
+    sequence: object, n_steps: int, horizon: int, origins: Iterable[int], val_size: int
 ) -> list[TimeSplit]:
     """One time-ordered split per forecast origin, for a walk-forward backtest.
 
@@ -261,11 +274,39 @@ def walk_forward(
     [(9, 13, [[11, 12, 13]], [[14, 15]]), (11, 15, [[13, 14, 15]], [[16, 17]])]
     """
     series = as_finite_array(sequence, "sequence", ndim=(1,))
+    n_steps = check_int(n_steps, "n_steps")
     horizon = check_int(horizon, "horizon")
-    if isinstance(origins, str | bytes) or not isinstance(origins, Sequence | np.ndarray) or not len(origins):
-        raise ArgumentError(f"origins must be a non-empty list of indices of the series, got {origins!r:.40}")
-    splits = []
-    for origin in origins:
-        origin = check_int(origin, "each origin", minimum=1, maximum=len(series) - horizon)
-        splits.append(split_in_time(series[: origin + horizon], n_steps, val_size, horizon, n_out=horizon))
-    return splits
+    val_size = check_int(val_size, "val_size")
+    if val_size < horizon:
+        raise ValueError(
+            f"val_size must hold at least one window's horizon={horizon} targets, got val_size={val_size}"
+        )
+    if (
+        isinstance(origins, str | bytes | Mapping)
+        or not isinstance(origins, Iterable)
+        or (isinstance(origins, np.ndarray) and origins.ndim != 1)
+    ):
+        raise ArgumentError(f"origins must be a list of indices of the series, got {_typed(origins)}")
+    origins = list(origins)
+    if not origins:
+        raise ValueError("origins must name at least one index of the series")
+    first, last = n_steps + horizon + val_size, len(series) - horizon
+    checked = [check_int(origin, "each origin", minimum=0) for origin in origins]
+    for origin in checked:
+        if origin < first:
+            raise ValueError(
+                f"origin {origin} leaves no room for a training window and {val_size} validation values "
+                f"before it: use a later origin (the first usable is {first})"
+            )
+        if origin > last:
+            raise ValueError(
+                f"origin {origin} leaves no room for the {horizon} values to forecast after it: use an "
+                f"earlier origin (the last usable is {last})"
+            )
+    repeated = sorted({origin for origin in checked if checked.count(origin) > 1})
+    if repeated:
+        raise ValueError(f"origins must be distinct: {repeated} appear more than once")
+    return [
+        split_in_time(series[: origin + horizon], n_steps, val_size, horizon, n_out=horizon)
+        for origin in checked
+    ]

@@ -3,9 +3,12 @@
 Expected values are worked out by hand (in the comments) or taken from scikit-learn.
 """
 
+import keras
 import numpy as np
+import pandas as pd
 import pytest
-from sklearn.metrics import mean_absolute_error, root_mean_squared_error
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_absolute_error, mean_squared_error, root_mean_squared_error
 
 import helpers
 from helpers._validation import ArgumentError, check_bool, check_int, check_positive, check_real
@@ -214,3 +217,211 @@ def test_helpers_take_numpy_scalars():
     assert ax.get_lines()[-1].get_xdata()[0] == 2
     ax = helpers.plot_seed_spread({"post": [13.9, 14.1]}, target=np.int64(14), tolerance=np.float32(0.05))
     assert ax.patches[0].get_label() == "target 14 ± 0.05"
+
+
+# 7. The second round (issue 27): silent wrong answers, obscure errors, wrongly refused inputs
+
+
+def test_input_gradients_reports_every_feature():
+    model = keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    kernel = np.arange(6.0).reshape(6, 1)  # flattened (t, feature) pairs: weight 2t + feature
+    model.layers[1].set_weights([kernel, np.zeros(1)])
+    gradients = helpers.input_gradients(model, np.ones((4, 3, 2)))
+    assert gradients.tolist() == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+
+
+def test_regression_report_gives_nan_r2_for_a_constant_target():
+    report = helpers.regression_report([5, 5], [5, 6])
+    assert np.isnan(report["r2"]) and np.isnan(report["explained_variance"])
+    assert report["mse"] == mean_squared_error([5, 5], [5, 6]) == 0.5
+
+
+def test_a_learning_rate_that_blows_up_training_is_named():
+    recipe = helpers.Recipe(units=(2,), dense_units=(1,), epochs=30, learning_rate=1e30)
+    with pytest.raises(ArgumentError, match=r"training diverged on seed 0: .* Lower learning_rate"):
+        helpers.train(recipe, [[1, 2, 3], [2, 3, 4]], [4, 5], seed=0)
+
+
+def test_layer_param_table_reads_an_embedding_as_vocabulary_by_vector_size():
+    model = keras.Sequential([keras.Input((7,)), keras.layers.Embedding(50, 4), keras.layers.LSTM(3)])
+    embedding = helpers.layer_param_table(model)[0]
+    assert (embedding.input_dim, embedding.units, embedding.keras_count, embedding.formula_count) == (
+        50,
+        4,
+        200,
+        200,
+    )
+
+
+def test_layer_param_table_refuses_a_subclassed_model_clearly():
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Subclassed()
+    model(np.ones((1, 3)))
+    with pytest.raises(ArgumentError, match="subclassed model"):
+        helpers.layer_param_table(model)
+
+
+def test_plot_history_draws_a_loss_of_exactly_zero():
+    ax = helpers.plot_history({"loss": [4.0, 1.0, 0.0]})
+    assert ax.get_yscale() == "symlog" and len(ax.get_lines()[0].get_ydata()) == 3
+
+
+def test_conformal_rank_is_exact_for_every_level_and_size():
+    # ceil((n + 1) p / 100) in integers, for p = 1..99 and n = 1..200 (19,800 pairs)
+    for percent in range(1, 100):
+        for n in range(1, 201):
+            rank = -(-(n + 1) * percent // 100)
+            residuals = np.arange(1.0, n + 1)
+            if rank > n:
+                with pytest.raises(ValueError, match="at least"):
+                    helpers.conformal_halfwidth(residuals, percent / 100)
+            else:
+                assert helpers.conformal_halfwidth(residuals, percent / 100)[0] == rank, (percent, n)
+
+
+def test_conformal_halfwidth_says_how_many_residuals_a_high_level_needs():
+    with pytest.raises(ValueError, match="at least 9999999 windows"):
+        helpers.conformal_halfwidth(np.arange(10.0), level=0.9999999)
+
+
+def test_interval_coverage_counts_a_float32_value_on_its_bound_as_inside():
+    assert helpers.interval_coverage(np.float32([0.1]), lower=[0.0], upper=[0.1]) == 1.0
+
+
+def test_interval_coverage_takes_bounds_with_a_trailing_output_axis():
+    assert helpers.interval_coverage([1.0, 5.0], lower=[[0.0], [0.0]], upper=[[2.0], [2.0]]) == 0.5
+
+
+def test_logistic_task_checks_r_before_printing_it():
+    with pytest.raises(ArgumentError, match=r"r must be a number, got str '3\.8'"):
+        helpers.logistic_task(r="3.8")
+
+
+def test_logistic_series_starts_anywhere_in_its_range():
+    assert helpers.logistic_series(3, r=4.0, start=0).tolist() == [0.0, 0.0, 0.0]
+    assert helpers.logistic_series(2, r=4.0, start=1).tolist() == [1.0, 0.0]
+
+
+def test_split_in_time_says_a_series_is_too_short_without_asking_for_impossible_sizes():
+    with pytest.raises(ValueError, match=r"1 values is too short .* at least 4 values$"):
+        helpers.split_in_time([5.0], 1, 1, 1)
+
+
+def test_split_in_time_suspects_a_transposed_series():
+    with pytest.raises(ValueError, match=r"Is it transposed\? Pass sequence.T"):
+        helpers.split_in_time(np.zeros((2, 40)), 3, 5, 5)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: helpers.arithmetic_task(length=10, held_out=5), "length=10 is too short .* at least 14"),
+        (lambda: helpers.noisy_trend_task(held_out=100), "length=150 is too short .* at least 204"),
+        (lambda: helpers.random_walk_task(length=40), "length=40 is too short .* at least 54"),
+        (lambda: helpers.cycle_task(held_out=3), "held_out must be at least the 5 values"),
+    ],
+)
+def test_tasks_name_their_own_arguments(make, message):
+    with pytest.raises(ValueError, match=message) as raised:
+        make()
+    assert not any(name in str(raised.value) for name in ("val_size", "test_size", "n_out"))
+
+
+SERIES = np.arange(100.0)
+
+
+def test_walk_forward_names_the_first_usable_origin():
+    with pytest.raises(ValueError, match=r"use a later origin \(the first usable is 10\)"):
+        helpers.walk_forward(SERIES, n_steps=3, horizon=2, origins=[5], val_size=5)
+
+
+def test_walk_forward_asks_for_a_validation_span_as_long_as_the_horizon():
+    with pytest.raises(ValueError, match="val_size must hold at least one window's horizon=6") as raised:
+        helpers.walk_forward(SERIES, n_steps=3, horizon=6, origins=[60], val_size=5)
+    assert "n_out" not in str(raised.value)
+
+
+def test_walk_forward_refuses_a_repeated_origin():
+    with pytest.raises(ValueError, match=r"origins must be distinct: \[60\]"):
+        helpers.walk_forward(SERIES, n_steps=3, horizon=2, origins=[60, 60], val_size=5)
+
+
+def test_walk_forward_refuses_a_single_number_and_takes_a_pandas_series():
+    with pytest.raises(ArgumentError, match="origins must be a list"):
+        helpers.walk_forward(SERIES, n_steps=3, horizon=2, origins=np.array(60), val_size=5)
+    from_pandas = helpers.walk_forward(SERIES, n_steps=3, horizon=2, origins=pd.Series([60, 70]), val_size=5)
+    assert [split.test.y.tolist() for split in from_pandas] == [[[60.0, 61.0]], [[70.0, 71.0]]]
+
+
+def test_predictions_over_seeds_checks_queries_before_training(monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before checking the queries")
+
+    monkeypatch.setattr(helpers.recipes, "_train_shared", no_training)
+    recipe = helpers.Recipe(units=(2,), dense_units=(1,), epochs=1)
+    for queries, message in (
+        ([[1, 2]], "queries must hold windows of .* got \\(2, 1\\)"),
+        ([[1, np.nan, 2]], "queries"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            helpers.predictions_over_seeds(recipe, [[1, 2, 3], [2, 3, 4]], [4, 5], queries, [0])
+
+
+def test_wait_counting_checks_its_arguments():
+    with pytest.raises(ArgumentError, match="jobs must be a dict"):
+        helpers.wait_counting([1, 2])
+    with pytest.raises(ArgumentError, match="jobs must map futures"):
+        helpers.wait_counting({1: 2})
+
+
+def test_input_gradients_checks_the_model_and_the_sequence_length():
+    model = keras.Sequential([keras.Input((3, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    with pytest.raises(ArgumentError, match="model must be a keras model"):
+        helpers.input_gradients("model", np.ones((2, 3, 1)))
+    with pytest.raises(
+        ArgumentError, match=r"x must hold sequences of the shape the model reads.*got \(5, 1\)"
+    ):
+        helpers.input_gradients(model, np.ones((2, 5, 1)))
+
+
+def test_linear_forecast_takes_a_list_pair():
+    windows, targets = [[1, 2, 3], [2, 3, 4], [3, 4, 6]], [4, 5, 7]
+    expected = LinearRegression().fit(windows, targets).predict([[4, 5, 6]])
+    np.testing.assert_allclose(helpers.linear_forecast([windows, targets], [[4, 5, 6]]), expected)
+
+
+def test_early_stopping_patience_zero_is_keras_default():
+    recipe = helpers.Recipe(units=(2,), dense_units=(1,), epochs=5, early_stopping_patience=0)
+    _, history = helpers.train(recipe, [[1, 2, 3], [2, 3, 4]], [4, 5], seed=0)
+    assert 1 <= len(history.history["loss"]) <= 5
+
+
+def test_open_gate_takes_a_subclass_of_lstm():
+    class MyLSTM(keras.layers.LSTM):
+        pass
+
+    layer = MyLSTM(2)
+    layer.build((None, 3, 1))
+    helpers.open_gate(layer, 3.0)
+    assert layer.get_weights()[2][2:4].tolist() == [3.0, 3.0]
+
+
+def test_forecast_over_seeds_takes_a_list_pair():
+    recipe = helpers.Recipe(units=(2,), dense_units=(1,), epochs=1)
+    forecasts = helpers.forecast_over_seeds({"a": [recipe, helpers.arithmetic_task()]}, [0], workers=0)
+    assert forecasts["a"].val.shape == (1, 20, 1)
+
+
+def test_scaled_training_on_values_near_1e39():
+    recipe = helpers.Recipe(units=(2,), dense_units=(1,), epochs=1, scale=True)
+    windows, targets = np.array([[1.0, 2, 3], [2, 3, 4]]) * 1e39, np.array([4.0, 5]) * 1e39
+    model, _ = helpers.train(recipe, windows, targets, seed=0)
+    prediction = helpers.predict(recipe, model, windows[:1])[0, 0]
+    assert np.isfinite(prediction) and 1e38 < abs(prediction) < 1e41

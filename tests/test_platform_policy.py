@@ -67,5 +67,5 @@ def test_cpu_flags_reads_the_flags_line(tmp_path):
 def test_every_nbval_target_of_the_makefile_goes_through_the_platform_policy():
     makefile = (ROOT / "Makefile").read_text()
     pytest_lines = [line for line in makefile.splitlines() if "-m pytest" in line and "notebooks" in line]
-    assert len(pytest_lines) == 3
+    assert len(pytest_lines) == 4  # test, nbval, nbval-perturbed, nbval-portability
     assert all(line.lstrip().startswith("$(NBVAL_MODE)") and "$(NBVAL)" in line for line in pytest_lines)

@@ -144,11 +144,13 @@ def test_training_over_seeds_gives_each_seed_what_train_gives_it(recipe):
             np.testing.assert_array_equal(weights, expected)
 
 
-def test_training_over_seeds_reuses_one_compiled_model():
+def test_training_over_seeds_reuses_one_compiled_model_and_hands_out_copies():
     recipe = Recipe(units=(2,), dense_units=(1,), epochs=1)
-    models = [model for model, _ in train_over_seeds(recipe, X, Y, [0, 1, 2])]
-    assert models[0] is models[1] is models[2]
-    assert models[0].train_function is not None
+    shared = [model for model, _ in helpers.recipes._train_shared(recipe, X, Y, [0, 1, 2])]
+    assert shared[0] is shared[1] is shared[2]
+    assert shared[0].train_function is not None
+    handed_out = [model for model, _ in train_over_seeds(recipe, X, Y, [0, 1, 2])]
+    assert len({id(model) for model in handed_out}) == 3
 
 
 def test_predictions_over_seeds_shape_and_seed_dependence():
@@ -290,10 +292,13 @@ def test_recipe_accepts_numpy_scalars_and_stores_python_numbers():
 def test_predict_refuses_a_model_trained_with_another_recipe():
     scaled = Recipe(units=(2,), dense_units=(1,), epochs=1, remove_level=True)
     model, _ = train(scaled, X, Y, seed=0)
-    with pytest.raises(ValueError, match="recipe must be the one the model was trained with"):
+    with pytest.raises(
+        ValueError, match=r"recipe must be the one the model was built for; it differs in remove_level"
+    ):
         predict(dataclasses.replace(scaled, remove_level=False), model, X)
-    with pytest.raises(ValueError, match=r"model must be one trained by helpers\.train"):
-        predict(scaled, build_model(scaled, 3), X)
+    plain = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"model must be one built by helpers \(train, train_over_seeds"):
+        predict(scaled, plain, X)
 
 
 @pytest.mark.parametrize(

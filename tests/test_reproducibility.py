@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import setup_notebook
@@ -36,6 +37,32 @@ SETUP_RUN = """
     for _ in range(7):
         model.predict(np.ones((1, 3, 1)), verbose=0)
     print("done")
+"""
+PERTURBED_RUN = """
+    import helpers
+    helpers.setup_notebook(seed=7)
+    import keras, numpy as np, tensorflow as tf
+    print("floatx:", keras.config.floatx())
+    layer = keras.layers.LSTM(3)
+    layer.build((None, 3, 1))
+    print("weights:", layer.get_weights()[0].ravel()[:4].tolist())
+    a = np.random.default_rng(0).normal(size=(300, 5))
+    dense = keras.layers.Dense(4)
+    dense.build((None, 5))
+    def weight_gradient():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(dense(a) ** 2)
+        return tape.gradient(loss, dense.kernel).numpy()
+    perturbed = weight_gradient()
+    reference = a.T @ (2 * (a @ dense.kernel.numpy() + dense.bias.numpy()))
+    helpers.reproducibility._undo_perturbation()
+    plain = weight_gradient()
+    print("gradient gap to NumPy below 1e-10:", bool(np.abs(perturbed - reference).max() < 1e-10))
+    print("gradient bits changed:", bool(np.any(perturbed != plain)))
+    def first_weight(seed):
+        return float(keras.layers.Dense(1).add_weight(shape=(1,), initializer="ones").numpy()[0])
+    in_worker = helpers.map_seeds(first_weight, [0], workers=1)
+    print("worker's weight moved by one ulp:", in_worker == [float(np.nextafter(1.0, 2.0))])
 """
 CONTROL_RUN = """
     import tensorflow as tf
@@ -65,6 +92,11 @@ def hostile_run():
 @pytest.fixture(scope="module")
 def plain_run():
     return run_fresh_python(SETUP_RUN, environment())
+
+
+@pytest.fixture(scope="module")
+def perturbed_run():
+    return run_fresh_python(PERTURBED_RUN, environment(HELPERS_PERTURB_ARITHMETIC="1"))
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +149,25 @@ def test_without_setup_tensorflow_is_noisy(control_run):
 def test_same_seed_same_weights_in_two_processes_whatever_the_environment(hostile_run, plain_run):
     weights = printed(hostile_run, "weights:")
     assert weights.startswith("[") and weights == printed(plain_run, "weights:")
+
+
+def test_keras_computes_in_float64_after_setup(perturbed_run):
+    assert printed(perturbed_run, "floatx:") == "float64"
+
+
+def test_perturbation_moves_one_initial_weight_by_one_ulp(perturbed_run, plain_run):
+    perturbed = [float(value) for value in printed(perturbed_run, "weights:").strip("[]").split(",")]
+    plain = [float(value) for value in printed(plain_run, "weights:").strip("[]").split(",")]
+    assert perturbed[0] == np.nextafter(plain[0], np.inf) and perturbed[1:] == plain[1:]
+
+
+def test_perturbation_sums_weight_gradients_in_other_blocks_to_the_same_value(perturbed_run):
+    assert printed(perturbed_run, "gradient gap to NumPy below 1e-10:") == "True"
+    assert printed(perturbed_run, "gradient bits changed:") == "True"
+
+
+def test_perturbation_reaches_worker_processes(perturbed_run):
+    assert printed(perturbed_run, "worker's weight moved by one ulp:") == "True", perturbed_run.stderr
 
 
 @needs_x86
