@@ -20,10 +20,12 @@ from helpers.baselines import (
     seasonal_naive_forecast,
 )
 from helpers.evaluation import (
+    PairedComparison,
     SeedSpread,
     conformal_halfwidth,
     interval_coverage,
     mase,
+    paired_comparison,
     regression_report,
     rmse_per_seed,
     seed_spread,
@@ -91,6 +93,7 @@ __all__ = [
     "LSTMStep",
     "LabelCheck",
     "LayerParams",
+    "PairedComparison",
     "RecallRun",
     "Recipe",
     "Scaling",
@@ -131,6 +134,7 @@ __all__ = [
     "naive_forecast",
     "noisy_trend_task",
     "open_gate",
+    "paired_comparison",
     "plot_errors_per_seed",
     "plot_history",
     "plot_predictions",

@@ -91,6 +91,80 @@ def regression_report(y_true: object, y_pred: object) -> dict[str, float]:
     }
 
 
+class PairedComparison(NamedTuple):
+    """Two forecasts of the same windows, compared through their per-window loss differences."""
+
+    mse_a: float
+    mse_b: float
+    difference: float  # mse_a - mse_b: below 0, forecast a is better
+    low: float
+    high: float
+    lags: int
+
+    def __str__(self) -> str:
+        """One line: both MSEs, the difference and its interval.
+
+        >>> print(PairedComparison(0.5, 0.75, -0.25, -0.4, -0.1, 2))
+        MSE 0.5 vs 0.75: difference -0.25, interval [-0.4, -0.1]
+        """
+        return (
+            f"MSE {self.mse_a:.4g} vs {self.mse_b:.4g}: difference {self.difference:.4g}, "
+            f"interval [{self.low:.4g}, {self.high:.4g}]"
+        )
+
+
+def paired_comparison(
+    y_true: object, forecast_a: object, forecast_b: object, level: float = 0.95, lags: int | None = None
+) -> PairedComparison:
+    """Compare two forecasts of the same windows: their MSEs, the difference, and its interval.
+
+    Each window's loss is its squared error (averaged over the steps ahead); ``d`` is forecast
+    a's loss minus forecast b's, window by window. The interval for the mean of ``d`` uses a
+    Newey-West (HAC) standard error, as the Diebold-Mariano test does: neighbouring windows
+    overlap and their errors move together, which an ordinary standard error would ignore.
+    ``lags`` (how far that correlation reaches) defaults to the larger of ``horizon - 1`` and
+    Newey and West's rule ``floor(4 (n / 100) ** (2 / 9))``. An interval that excludes 0 says
+    which forecast is better on windows like these; one that contains 0 does not decide.
+
+    Two forecasts of the same windows share most of their errors, so this interval is far
+    narrower than the uncertainty of either MSE alone: that one is the wrong yardstick here.
+
+    >>> truth = [1.0, 2.0, 3.0, 4.0]
+    >>> result = paired_comparison(truth, [1.0, 2.5, 3.0, 4.5], [1.5, 2.0, 3.5, 4.0], lags=0)
+    >>> result.difference, result.lags  # (0 + 0.25 + 0 + 0.25) / 4 - the same
+    (0.0, 0)
+    """
+    from statsmodels.regression.linear_model import OLS
+
+    truth = as_finite_array(y_true, "y_true", ndim=(1, 2)).astype(np.float64)
+    losses = []
+    for name, forecast in (("forecast_a", forecast_a), ("forecast_b", forecast_b)):
+        values = as_finite_array(forecast, name, ndim=(1, 2)).astype(np.float64)
+        matched_truth, values = _without_output_axis(truth, values)
+        if values.shape != matched_truth.shape:
+            raise ValueError(f"{name} must have y_true's shape {truth.shape}, got {values.shape}")
+        errors = (values - matched_truth).reshape(len(values), -1)
+        losses.append(np.mean(errors**2, axis=1))
+    windows, horizon = len(truth), int(np.prod(truth.shape[1:], dtype=int))
+    if windows < 3:
+        raise ValueError(f"y_true must hold at least 3 windows to compare forecasts on, got {windows}")
+    level = check_positive(level, "level")
+    if level >= 1:
+        raise ValueError(f"level must be below 1 (0.95 for a 95% interval), got {level}")
+    if lags is None:
+        lags = max(horizon - 1, int(4 * (windows / 100) ** (2 / 9)))
+    lags = check_int(lags, "lags", minimum=0, maximum=windows - 1)
+    differences = losses[0] - losses[1]
+    if np.all(differences == differences[0]):  # no spread: the interval is the value itself
+        low = high = float(differences[0])
+    else:
+        fit = OLS(differences, np.ones(windows)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+        low, high = (float(bound) for bound in fit.conf_int(alpha=1 - level)[0])
+    return PairedComparison(
+        float(losses[0].mean()), float(losses[1].mean()), float(differences.mean()), low, high, lags
+    )
+
+
 class SeedSpread(NamedTuple):
     """How far the predictions of one recipe, trained with several seeds, land from the target."""
 
