@@ -33,8 +33,8 @@ CULL ?= $(if $(findstring cull_,$(LAB_ARGS)),,--MappingKernelManager.cull_idle_t
 # The course's JupyterLab settings (no "get Jupyter news?" prompt over the first notebook, no
 # update check), installed where this environment's JupyterLab reads its overrides.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-# Arithmetic perturbed as another CPU could (helpers.perturb_arithmetic: one last bit of each initial
-# weight, the weight gradients summed in other blocks): a stored digit that changes hangs on rounding.
+# Long sums in an order no CPU uses (helpers.perturb_arithmetic: weight gradients over more than 256
+# windows summed in other blocks): a stored digit that changes would change on some reader's CPU.
 PERTURBED_ENV := HELPERS_PERTURB_ARITHMETIC=1
 # A machine unlike the default: oneDNN ops requested and its AVX-512 kernels allowed (setup_notebook
 # must turn both back), one thread per TensorFlow pool, and the arithmetic perturbed. The stored

@@ -36,7 +36,7 @@ ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA"
 PINNED_ENVIRONMENT = {ONEDNN_SWITCH: "0", ONEDNN_ISA: "AVX2"}
 FLOAT_TYPE = "float64"
 PERTURB_SWITCH = "HELPERS_PERTURB_ARITHMETIC"
-PERTURBED_BLOCK = 64
+PERTURBED_ABOVE, PERTURBED_BLOCK = 256, 96  # rows: longer weight gradients are summed in blocks
 _undo_perturbation: Callable[[], None] | None = None  # set once setup_notebook has perturbed
 
 
@@ -61,8 +61,9 @@ def setup_notebook(seed: int = 42) -> None:
     oneDNN's AVX2 kernel (``ONEDNN_MAX_CPU_ISA=AVX2``) instead of one picked from the CPU.
 
     For the course's CI only: with the environment variable ``HELPERS_PERTURB_ARITHMETIC=1``,
-    it also perturbs the arithmetic the way another CPU could (:func:`perturb_arithmetic`).
-    Stored outputs that still pass strict nbval then do not hang on last bits.
+    it also sums the long products in another order than any CPU would
+    (:func:`perturb_arithmetic`). Stored outputs that still pass strict nbval under it do not
+    depend on the CPU's cache.
 
     >>> setup_notebook(seed=42)
     >>> import numpy as np
@@ -101,71 +102,59 @@ def setup_notebook(seed: int = 42) -> None:
 
 
 def perturb_arithmetic() -> Callable[[], None]:
-    """Change the last bits of training as another CPU could; a test switch, never for a lesson.
+    """Sum long products in another order than any CPU would; a test switch, never for a lesson.
 
-    Two changes, both far below anything a result should depend on:
+    TensorFlow's matrix product cuts a long summed dimension into blocks sized from the CPU's
+    L1 cache and adds them in turn (see :func:`setup_notebook`). No CPU with 24 KiB of L1d or
+    more cuts a sum of up to 304 terms, so products that short come out the same everywhere;
+    longer ones do not. This switch sums every weight gradient longer than
+    ``PERTURBED_ABOVE`` rows (the windows of a batch) in blocks of ``PERTURBED_BLOCK``, added
+    from the last block to the first: an order no CPU uses. A printed digit that changes under
+    it would change on some reader's CPU.
 
-    * every trainable weight Keras creates has its first non-zero value moved by one unit in
-      the last place (``np.nextafter``);
-    * every matrix product's weight gradient, which sums over the batch, is summed in blocks
-      of 64 rows, one after another, as a CPU with a small L1 cache would.
-
-    A printed digit that changes under it hangs on rounding, not on the computation. CI runs
-    the stored notebooks under it (``make nbval-perturbed``). It patches
-    ``keras.layers.Layer.add_weight`` and TensorFlow's private gradient registry, in this
-    process only, for functions traced from now on. It returns a function that undoes both.
+    CI runs the stored notebooks under it (``make nbval-perturbed``, and inside
+    ``make nbval-portability``). It patches TensorFlow's private gradient registry, in this
+    process only, for functions traced from now on, and returns a function that undoes it.
 
     >>> setup_notebook(seed=0)
-    >>> import keras, numpy as np
-    >>> plain = keras.layers.Dense(2).add_weight(shape=(3,), initializer="ones").numpy()
+    >>> import numpy as np, tensorflow as tf
+    >>> a, g = tf.constant(np.random.default_rng(0).normal(size=(300, 3))), tf.ones((300, 2), tf.float64)
+    >>> def weight_gradient():
+    ...     with tf.GradientTape() as tape:
+    ...         tape.watch(w := tf.ones((3, 2), tf.float64))
+    ...         product = tf.linalg.matmul(a, w)
+    ...     return tape.gradient(product, w, output_gradients=g).numpy()
+    >>> plain = weight_gradient()
     >>> restore = perturb_arithmetic()
-    >>> moved = keras.layers.Dense(2).add_weight(shape=(3,), initializer="ones").numpy()
+    >>> perturbed = weight_gradient()
     >>> restore()
-    >>> bool(moved[0] == np.nextafter(plain[0], np.inf)), bool(moved[1] == plain[1])
-    (True, True)
+    >>> bool(np.allclose(perturbed, plain, rtol=1e-12)), bool(np.array_equal(perturbed, plain))
+    (True, False)
     """
-    import keras
-    import numpy as np
     from tensorflow.python.framework import ops
     from tensorflow.python.ops import gen_math_ops
 
-    plain_add_weight = keras.layers.Layer.add_weight
     registry = ops._gradient_registry._registry["MatMul"]
     plain_gradient = registry["type"]
-
-    def add_weight(self: Any, *args: Any, **kwargs: Any) -> Any:
-        variable = plain_add_weight(self, *args, **kwargs)
-        if variable.trainable:
-            values = np.array(variable.numpy())
-            flat = values.reshape(-1)
-            nonzero = np.flatnonzero(flat)
-            if nonzero.size:
-                flat[nonzero[0]] = np.nextafter(flat[nonzero[0]], np.inf)
-                variable.assign(values)
-        return variable
 
     def blocked_gradient(op: Any, grad: Any) -> Any:
         a, b = op.inputs[0], op.inputs[1]
         rows = a.shape[0] if a.shape.rank == 2 else None
-        if (
-            op.get_attr("transpose_a")
-            or op.get_attr("transpose_b")
-            or rows is None
-            or rows <= PERTURBED_BLOCK
-        ):
+        transposed = op.get_attr("transpose_a") or op.get_attr("transpose_b")
+        if transposed or rows is None or rows <= PERTURBED_ABOVE:
             return plain_gradient(op, grad)
-        weight_gradient = None
-        for start in range(0, rows, PERTURBED_BLOCK):
-            block = gen_math_ops.mat_mul(
-                a[start : start + PERTURBED_BLOCK], grad[start : start + PERTURBED_BLOCK], transpose_a=True
-            )
-            weight_gradient = block if weight_gradient is None else weight_gradient + block
+        starts = range(0, rows, PERTURBED_BLOCK)
+        blocks = [
+            gen_math_ops.mat_mul(a[s : s + PERTURBED_BLOCK], grad[s : s + PERTURBED_BLOCK], transpose_a=True)
+            for s in starts
+        ]
+        weight_gradient = blocks[-1]
+        for block in reversed(blocks[:-1]):
+            weight_gradient = weight_gradient + block
         return gen_math_ops.mat_mul(grad, b, transpose_b=True), weight_gradient
 
     def restore() -> None:
-        keras.layers.Layer.add_weight = plain_add_weight
         registry["type"] = plain_gradient
 
-    keras.layers.Layer.add_weight = add_weight
     registry["type"] = blocked_gradient
     return restore
