@@ -33,7 +33,7 @@ CULL ?= $(if $(findstring cull_,$(LAB_ARGS)),,--MappingKernelManager.cull_idle_t
 # The course's JupyterLab settings (no "get Jupyter news?" prompt over the first notebook, no
 # update check), installed where this environment's JupyterLab reads its overrides.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-# Long sums in an order no CPU uses (helpers.perturb_arithmetic: weight gradients over more than 256
+# Long sums in an order no CPU uses (helpers.perturb_arithmetic: weight gradients over more than 400
 # windows summed in other blocks): a stored digit that changes would change on some reader's CPU.
 PERTURBED_ENV := HELPERS_PERTURB_ARITHMETIC=1
 # A machine unlike the default: oneDNN ops requested and its AVX-512 kernels allowed (setup_notebook

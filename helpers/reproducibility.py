@@ -36,7 +36,7 @@ ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA"
 PINNED_ENVIRONMENT = {ONEDNN_SWITCH: "0", ONEDNN_ISA: "AVX2"}
 FLOAT_TYPE = "float64"
 PERTURB_SWITCH = "HELPERS_PERTURB_ARITHMETIC"
-PERTURBED_ABOVE, PERTURBED_BLOCK = 256, 96  # rows: longer weight gradients are summed in blocks
+PERTURBED_ABOVE, PERTURBED_BLOCK = 400, 96  # rows: longer weight gradients are summed in blocks
 _undo_perturbation: Callable[[], None] | None = None  # set once setup_notebook has perturbed
 
 
@@ -52,8 +52,10 @@ def setup_notebook(seed: int = 42) -> None:
     matrix product cuts the summed dimension into blocks sized from the CPU's L1 cache, so a
     gradient summed over 419 training windows gets other last bits on a 32 KiB-L1d CPU than on a
     48 KiB one. A thousand Adam steps grow a float32 last bit (1e-7) into the 2nd or 3rd printed
-    decimal; a float64 last bit (1e-16) stays far below them. On these small models float64 costs
-    little time. In your own projects float32 is the norm (GPUs are built for it).
+    decimal; a float64 last bit (1e-16) is a billion times smaller, and the most sensitive
+    trainings (notebook 08's backtest) also keep their sums within 400 windows, which every CPU
+    with 32 KiB of L1d or more adds in the same order. On these small models float64 costs little
+    time. In your own projects float32 is the norm (GPUs are built for it).
 
     It also fixes two oneDNN settings, whatever the environment says: TensorFlow's oneDNN ops are
     off (``TF_ENABLE_ONEDNN_OPTS=0``; with them on, whole ops are swapped for oneDNN ones picked
@@ -105,8 +107,8 @@ def perturb_arithmetic() -> Callable[[], None]:
     """Sum long products in another order than any CPU would; a test switch, never for a lesson.
 
     TensorFlow's matrix product cuts a long summed dimension into blocks sized from the CPU's
-    L1 cache and adds them in turn (see :func:`setup_notebook`). No CPU with 24 KiB of L1d or
-    more cuts a sum of up to 304 terms, so products that short come out the same everywhere;
+    L1 cache and adds them in turn (see :func:`setup_notebook`). No CPU with 32 KiB of L1d or
+    more cuts a sum of up to 400 terms, so products that short come out the same everywhere;
     longer ones do not. This switch sums every weight gradient longer than
     ``PERTURBED_ABOVE`` rows (the windows of a batch) in blocks of ``PERTURBED_BLOCK``, added
     from the last block to the first: an order no CPU uses. A printed digit that changes under
@@ -118,7 +120,7 @@ def perturb_arithmetic() -> Callable[[], None]:
 
     >>> setup_notebook(seed=0)
     >>> import numpy as np, tensorflow as tf
-    >>> a, g = tf.constant(np.random.default_rng(0).normal(size=(300, 3))), tf.ones((300, 2), tf.float64)
+    >>> a, g = tf.constant(np.random.default_rng(0).normal(size=(450, 3))), tf.ones((450, 2), tf.float64)
     >>> def weight_gradient():
     ...     with tf.GradientTape() as tape:
     ...         tape.watch(w := tf.ones((3, 2), tf.float64))
