@@ -19,6 +19,7 @@ from helpers.baselines import (
     naive_forecast,
     seasonal_naive_forecast,
 )
+from helpers.datasets import seattle_weather
 from helpers.evaluation import (
     PairedComparison,
     SeedSpread,
@@ -150,6 +151,7 @@ __all__ = [
     "regression_report",
     "rmse_per_seed",
     "seasonal_naive_forecast",
+    "seattle_weather",
     "seed_spread",
     "seed_spreads",
     "seed_tasks",
