@@ -827,7 +827,10 @@ class SeedWorkers:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.join(timeout=5)
+            process.join(timeout=1)
+            if process.is_alive():  # SIGTERM is ignored where the parent was started ignoring it
+                process.kill()
+                process.join(timeout=5)
 
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
