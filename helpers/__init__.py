@@ -19,7 +19,7 @@ from helpers.baselines import (
     naive_forecast,
     seasonal_naive_forecast,
 )
-from helpers.datasets import seattle_weather
+from helpers.datasets import WeatherWindows, seattle_weather, weather_windows
 from helpers.evaluation import (
     PairedComparison,
     SeedSpread,
@@ -102,6 +102,7 @@ __all__ = [
     "SeedWorkers",
     "Task",
     "TimeSplit",
+    "WeatherWindows",
     "Windows",
     "arithmetic_task",
     "baseline_forecasts",
@@ -167,6 +168,7 @@ __all__ = [
     "train_recall_seeds",
     "wait_counting",
     "walk_forward",
+    "weather_windows",
     "window_relative",
     "worst_abs_errors",
 ]
