@@ -717,10 +717,12 @@ def wait_counting(
     jobs: Mapping[concurrent.futures.Future, int],
     what: str = "models",
     names: Mapping[concurrent.futures.Future, str] | None = None,
+    verb: str = "trained",
 ) -> None:
     """Wait for every job, keeping one line up to date: "trained 12 of 45 models".
 
-    ``jobs`` maps each future to how many models it trains. The line is rewritten in place
+    ``jobs`` maps each future to how many models (or ``what``) it counts for; ``verb`` starts
+    the line (``"ran"`` for jobs that are not one model each). The line is rewritten in place
     (a carriage return), so a notebook shows one line and stores only its final text. The first
     job that fails cancels the jobs not yet started and raises its exception at once, with a
     note naming the job (``names`` maps each future to a name, such as ``"seed 3"``).
@@ -735,6 +737,7 @@ def wait_counting(
         raise ArgumentError("jobs must map futures (what SeedWorkers.submit returns) to model counts")
     counts = {future: check_int(count, "jobs count", minimum=0) for future, count in jobs.items()}
     what = check_instance(what, "what", str, "a word such as 'models'")
+    verb = check_instance(verb, "verb", str, "a word such as 'trained'")
     total, done = sum(counts.values()), 0
     for future in concurrent.futures.as_completed(counts):
         error = None if future.cancelled() else future.exception()
@@ -746,12 +749,12 @@ def wait_counting(
                 other.cancel()
             raise error
         done += counts[future]
-        _write_progress(done, total, what)
+        _write_progress(done, total, what, verb)
     sys.stdout.write("\n")
 
 
-def _write_progress(done: int, total: int, what: str) -> None:
-    sys.stdout.write(f"\rtrained {done} of {total} {what}")
+def _write_progress(done: int, total: int, what: str, verb: str = "trained") -> None:
+    sys.stdout.write(f"\r{verb} {done} of {total} {what}")
     sys.stdout.flush()
 
 

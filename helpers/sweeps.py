@@ -82,7 +82,7 @@ def map_seeds(function: Callable[[int], Any], seeds: Iterable[int], workers: int
     nothing else with the notebook. The results come back in the order of ``seeds``.
 
     >>> map_seeds(lambda seed: seed * 10, [3], workers=0)  # doctest: +NORMALIZE_WHITESPACE
-     trained 1 of 1 models
+     ran 1 of 1 seeds
     [30]
     """
     if not callable(function):
@@ -90,5 +90,5 @@ def map_seeds(function: Callable[[int], Any], seeds: Iterable[int], workers: int
     seeds = _checked_seeds(seeds)
     with SeedWorkers(workers) as pool:
         named = {pool.submit(function, seed): f"seed {seed}" for seed in seeds}
-        wait_counting(dict.fromkeys(named, 1), names=named)
+        wait_counting(dict.fromkeys(named, 1), what="seeds", names=named, verb="ran")
     return [future.result() for future in named]

@@ -442,3 +442,17 @@ def test_an_error_in_a_worker_is_raised_with_its_message_and_the_pool_stays_usab
         with pytest.raises(ValueError, match="seed 7 refused"):
             pool.submit(fails, 7).result()
         assert pool.submit(max, 2, 5).result() == 5
+
+
+def test_map_seeds_counts_the_seeds_it_ran(capsys):
+    assert helpers.map_seeds(lambda seed: seed + 1, [1, 2], workers=0) == [2, 3]
+    assert capsys.readouterr().out.endswith("\rran 2 of 2 seeds\n")
+
+
+def test_wait_counting_refuses_a_verb_that_is_not_a_word():
+    import concurrent.futures
+
+    done = concurrent.futures.Future()
+    done.set_result(None)
+    with pytest.raises(TypeError, match="verb must be"):
+        helpers.wait_counting({done: 1}, verb=3)
