@@ -62,8 +62,8 @@ def weather_windows(steps: int = 7) -> WeatherWindows:
     """
     from numpy.lib.stride_tricks import sliding_window_view
 
-    weather = seattle_weather()
     steps = check_int(steps, "steps", minimum=1, maximum=365)
+    weather = seattle_weather()
     features, temp_max = weather.to_numpy(), weather["temp_max"].to_numpy()
     train_end = int((weather.index < "2014-01-01").sum())
     val_end = int((weather.index < "2015-01-01").sum())
