@@ -796,6 +796,7 @@ class SeedWorkers:
         self.workers = check_int(workers, "workers", minimum=0, maximum=256)
         self._executor = self._new_executor() if self.workers else None
         self._closed = False
+        self._sent: list[concurrent.futures.Future] = []  # the executor's futures, to cancel
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         import multiprocessing
@@ -824,6 +825,8 @@ class SeedWorkers:
         executor, self._executor = self._executor, None
         if executor is None:
             return
+        for sent in self._sent:  # before the workers die, or the executor fails them all instead
+            sent.cancel()
         # ProcessPoolExecutor has no public way to stop a running job before Python 3.14.
         processes = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
@@ -872,6 +875,7 @@ class SeedWorkers:
             self._executor.shutdown(wait=False)
             self._executor = self._new_executor()
             sent = self._executor.submit(_call_pickled, payload)
+        self._sent = [*(other for other in self._sent if not other.done()), sent]
         return _unpickled_when_done(sent)
 
     def submit_sweep(
