@@ -829,6 +829,7 @@ class SeedWorkers:
             sent.cancel()
         # ProcessPoolExecutor has no public way to stop a running job before Python 3.14.
         processes = list((getattr(executor, "_processes", None) or {}).values())
+        manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
@@ -837,6 +838,8 @@ class SeedWorkers:
             if process.is_alive():  # SIGTERM is ignored where the parent was started ignoring it
                 process.kill()
                 process.join(timeout=5)
+        if manager is not None:  # it reaps the workers too: let it finish, so none looks alive
+            manager.join(timeout=5)
 
     def submit(self, function: Any, *args: Any) -> concurrent.futures.Future:
         """Run ``function(*args)`` in a worker; ``.result()`` on what it returns waits for it.
