@@ -1,9 +1,9 @@
 """The recall task of notebook 09: how many steps back can a recurrent cell hold a value?
 
 Each input is a sequence of ``length`` numbers drawn uniformly from [-1, 1]; the target is the
-first one. Training draws shuffled minibatches from a pool of 8,192 sequences and the score is
-taken on 1,024 others, so memorising the training sequences does not score: only carrying the
-first value through the whole sequence does.
+first one. Training draws shuffled minibatches from a pool of 8,192 sequences, is stopped on
+1,024 others (validation) and is reported on 1,024 more (test), so memorising the training
+sequences does not score: only carrying the first value through the whole sequence does.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 STEPS_PER_EPOCH = 100
-POOL, VALIDATION, BATCH = 8192, 1024, 256
+POOL, VALIDATION, TEST, BATCH = 8192, 1024, 1024, 256
 GRADIENT_SEQUENCES = 256
 SOLVED = 0.95  # R² on held-out sequences that counts as recalled
 UNROLL_UP_TO = 30  # unrolled loops are faster for short sequences, slower to trace for long ones
@@ -131,19 +131,28 @@ def _mean_absolute_gradient(model: keras.Model, inputs: Any) -> Any:
     return tf.reduce_mean(tf.abs(gradient), axis=0)
 
 
-def recall_model(cell: str, length: int, units: int = 8, gate_bias: float | None = None) -> keras.Sequential:
+def recall_model(
+    cell: str, length: int, units: int = 8, gate_bias: float | None = None, identity: bool = False
+) -> keras.Sequential:
     """``cell(units)`` and a ``Dense(1)`` for sequences of ``length``; ``gate_bias`` opens the gate.
 
-    Sequences of up to 30 steps run through an unrolled loop (the same computation, faster).
+    ``identity=True`` starts a ``SimpleRNN`` as Le, Jaitly and Hinton (2015) do to carry values far:
+    ``relu`` activation, recurrent weights the identity matrix. Sequences of up to 30 steps run
+    through an unrolled loop (the same computation, faster).
 
     >>> recall_model("GRU", length=5).count_params()  # 3 ((1 + 2) 8 + 8²) + 9
     273
+    >>> recall_model("SimpleRNN", length=5, units=2, identity=True).layers[0].get_weights()[1].tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
     """
     import keras
 
     cell = check_choice(cell, "cell", CELLS)
     length = check_int(length, "length", maximum=10_000)
-    recurrent = getattr(keras.layers, cell)(check_int(units, "units"), unroll=length <= UNROLL_UP_TO)
+    options = {"unroll": length <= UNROLL_UP_TO}
+    if _checked_identity(identity, cell):
+        options.update(activation="relu", recurrent_initializer="identity")
+    recurrent = getattr(keras.layers, cell)(check_int(units, "units"), **options)
     model = keras.Sequential([keras.Input((length, 1)), recurrent, keras.layers.Dense(1)])
     if gate_bias is not None:
         open_gate(recurrent, gate_bias)
@@ -151,18 +160,21 @@ def recall_model(cell: str, length: int, units: int = 8, gate_bias: float | None
 
 
 class RecallRun(NamedTuple):
-    """One trained model: after every 100 steps its validation R² and ``|∂ŷ/∂x_1|``.
+    """One trained model: after every 100 steps its validation R² and ``|∂ŷ/∂x_1|``; at the end, its test R².
 
     ``first_gradient[0]`` is the gradient at initialisation, ``first_gradient[k]`` after ``100 k``
-    steps, measured on 256 validation sequences.
+    steps, measured on 256 validation sequences. ``test_r2`` scores the model where training
+    stopped on the test sequences, which never decided when to stop.
     """
 
     cell: str
     length: int
     seed: int
     gate_bias: float | None
+    identity: bool
     r2: list[float]
     first_gradient: list[float]
+    test_r2: float
 
     @property
     def steps(self) -> int:
@@ -172,6 +184,16 @@ class RecallRun(NamedTuple):
         """Training steps until the validation R² first reached ``r2`` (``None``: never)."""
         reached = [index for index, value in enumerate(self.r2) if value >= r2]
         return STEPS_PER_EPOCH * (reached[0] + 1) if reached else None
+
+
+def _checked_identity(identity: object, cell: str) -> bool:
+    if not isinstance(identity, bool | np.bool_):
+        raise ArgumentError(f"identity must be True or False, got {type(identity).__name__} {identity!r:.40}")
+    if identity and cell != "SimpleRNN":
+        raise ArgumentError(
+            f"identity=True starts a SimpleRNN at the identity matrix: use cell='SimpleRNN', not {cell!r}"
+        )
+    return bool(identity)
 
 
 def _checked_budget(max_steps: object, solved: object) -> tuple[int, float]:
@@ -194,12 +216,14 @@ def train_recall_seeds(
     max_steps: int = 2000,
     solved: float = SOLVED,
     units: int = 8,
+    identity: bool = False,
 ) -> list[RecallRun]:
     """Train :func:`recall_model` once per seed to recall the first of ``length`` values.
 
     Adam at 0.01 with ``clipnorm=1``, shuffled minibatches of 256 from a pool of 8,192 sequences,
-    scored after every 100 steps on 1,024 other sequences (R², 1 = perfect recall). Training
-    stops when that R² reaches ``solved`` (it has learned to recall) or after ``max_steps``.
+    scored after every 100 steps on 1,024 other sequences (validation R², 1 = perfect recall).
+    Training stops when that R² reaches ``solved`` (it has learned to recall) or after
+    ``max_steps``; the model it stopped at is then scored on 1,024 test sequences.
     Every seed gets the model :func:`train_recall` gives it; the seeds share one compiled
     training step (tracing it is much of a short run's time), re-initialised for each seed.
 
@@ -216,12 +240,15 @@ def train_recall_seeds(
         if cell == "SimpleRNN":
             raise ArgumentError("gate_bias must be None for a SimpleRNN: it has no gate to open")
         gate_bias = check_real(gate_bias, "gate_bias")
+    identity = _checked_identity(identity, cell)
     max_steps, solved = _checked_budget(max_steps, solved)
     seeds = [check_int(seed, "seed", minimum=0) for seed in _as_list(seeds, "seeds")]
-    x, y = recall_data(length, POOL + VALIDATION, seed=length)  # the same data for every cell and seed
-    train_x, train_y, val_x, val_y = x[:POOL], y[:POOL], x[POOL:], y[POOL:]
+    x, y = recall_data(length, POOL + VALIDATION + TEST, seed=length)  # the same data for every cell and seed
+    train_x, train_y = x[:POOL], y[:POOL]
+    val_x, val_y = x[POOL : POOL + VALIDATION], y[POOL : POOL + VALIDATION]
+    test = tf.data.Dataset.from_tensors((x[POOL + VALIDATION :], y[POOL + VALIDATION :]))
     probe = tf.constant(val_x[:GRADIENT_SEQUENCES])
-    variance = float(np.var(val_y))
+    variance, test_variance = float(np.var(val_y)), float(np.var(y[POOL + VALIDATION :]))
     validation = tf.data.Dataset.from_tensors((val_x, val_y))
 
     class Measure(keras.callbacks.Callback):
@@ -239,7 +266,7 @@ def train_recall_seeds(
     runs, model = [], None
     for seed in seeds:
         keras.utils.set_random_seed(seed)
-        initial = recall_model(cell, length, units, gate_bias)
+        initial = recall_model(cell, length, units, gate_bias, identity)
         if model is None:
             model = initial
             optimizer = keras.optimizers.Adam(learning_rate=0.01, clipnorm=1.0)
@@ -268,7 +295,8 @@ def train_recall_seeds(
             verbose=0,
         )
         r2 = [float(1 - loss / variance) for loss in history.history["val_loss"]]
-        runs.append(RecallRun(cell, length, seed, gate_bias, r2, gradients))
+        test_r2 = float(1 - model.evaluate(test, verbose=0) / test_variance)
+        runs.append(RecallRun(cell, length, seed, gate_bias, identity, r2, gradients, test_r2))
     return runs
 
 
@@ -280,6 +308,7 @@ def train_recall(
     max_steps: int = 2000,
     solved: float = SOLVED,
     units: int = 8,
+    identity: bool = False,
 ) -> RecallRun:
     """Train ``cell(units) + Dense(1)`` to recall the first of ``length`` values; stop once solved.
 
@@ -289,7 +318,7 @@ def train_recall(
     >>> run.steps <= 200, len(run.r2) == run.steps // 100, len(run.first_gradient) == len(run.r2) + 1
     (True, True, True)
     """
-    return train_recall_seeds(cell, length, [seed], gate_bias, max_steps, solved, units)[0]
+    return train_recall_seeds(cell, length, [seed], gate_bias, max_steps, solved, units, identity)[0]
 
 
 def _as_list(values: object, name: str) -> list:
@@ -309,11 +338,13 @@ def recall_sweep(
     gate_bias: float | None = None,
     solved: float = SOLVED,
     workers: int = 2,
+    identity: bool = False,
 ) -> dict[tuple[str, int, int], RecallRun]:
     """Train every cell at every length on every seed, in ``workers`` processes; show progress.
 
-    ``max_steps`` is one budget, or one per length (``{10: 1000, 100: 400}``). Returns the runs
-    keyed ``(cell, length, seed)``. While it trains, one line counts the models trained so far.
+    ``max_steps`` is one budget, or one per length (``{10: 1000, 100: 400}``); ``gate_bias`` and
+    ``identity`` start every model as :func:`recall_model` says. Returns the runs keyed
+    ``(cell, length, seed)``. While it trains, one line counts the models trained so far.
 
     >>> runs = recall_sweep(["GRU"], [3], [0], max_steps=100, workers=0)  # doctest: +NORMALIZE_WHITESPACE
      trained 1 of 1 models
@@ -324,6 +355,8 @@ def recall_sweep(
     from helpers.sweeps import wait_counting
 
     cells = [check_choice(cell, "cell", CELLS) for cell in _as_list(cells, "cells")]
+    for cell in cells:
+        _checked_identity(identity, cell)
     lengths = [check_int(length, "length", maximum=10_000) for length in _as_list(lengths, "lengths")]
     seeds = [check_int(seed, "seed", minimum=0) for seed in _as_list(seeds, "seeds")]
     if isinstance(max_steps, Mapping):
@@ -337,12 +370,22 @@ def recall_sweep(
         ((cell, length) for cell in cells for length in lengths),
         key=lambda job: -job[1] * budgets[job[1]],  # the longest first keeps both workers busy
     )
+    parts = max(1, min(len(seeds), workers // len(jobs)))  # fewer jobs than workers: split the seeds
     with SeedWorkers(workers) as pool:
-        futures = [
-            pool.submit(train_recall_seeds, cell, length, seeds, gate_bias, budgets[length], solved)
+        futures = {
+            pool.submit(
+                functools.partial(train_recall_seeds, identity=identity),
+                cell,
+                length,
+                seeds[part::parts],
+                gate_bias,
+                budgets[length],
+                solved,
+            ): len(seeds[part::parts])
             for cell, length in jobs
-        ]
-        wait_counting(dict.fromkeys(futures, len(seeds)))
+            for part in range(parts)
+        }
+        wait_counting(futures)
     runs = {(run.cell, run.length, run.seed): run for future in futures for run in future.result()}
     return {
         (cell, length, seed): runs[cell, length, seed]

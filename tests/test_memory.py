@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from sklearn.metrics import r2_score
 
 import helpers
 from helpers.memory import BATCH, POOL
@@ -83,7 +84,7 @@ def test_input_gradients_agree_with_finite_differences_of_an_lstm():
 
 def test_train_recall_is_the_plain_keras_model_of_notebook_09():
     run = helpers.train_recall("LSTM", length=6, seed=3, gate_bias=2.0, max_steps=200, solved=1.0)
-    x, y = helpers.recall_data(6, POOL + 1024, seed=6)
+    x, y = helpers.recall_data(6, POOL + 2048, seed=6)
     keras.utils.set_random_seed(3)
     model = keras.Sequential([keras.Input((6, 1)), keras.layers.LSTM(8, unroll=True), keras.layers.Dense(1)])
     weights = model.layers[0].get_weights()
@@ -96,17 +97,29 @@ def test_train_recall_is_the_plain_keras_model_of_notebook_09():
         batches.batch(BATCH, drop_remainder=True).repeat(),
         steps_per_epoch=100,
         epochs=2,
-        validation_data=(x[POOL:], y[POOL:]),
+        validation_data=(x[POOL : POOL + 1024], y[POOL : POOL + 1024]),
         shuffle=False,
         verbose=0,
     )
-    expected = [1 - loss / np.var(y[POOL:]) for loss in history.history["val_loss"]]
+    expected = [1 - loss / np.var(y[POOL : POOL + 1024]) for loss in history.history["val_loss"]]
     np.testing.assert_allclose(run.r2, expected, rtol=1e-4, atol=1e-5)
+    test_predictions = np.asarray(model.predict(x[POOL + 1024 :], verbose=0))[:, 0]
+    assert run.test_r2 == pytest.approx(r2_score(y[POOL + 1024 :], test_predictions), abs=1e-5)
     assert run.first_gradient[0] == pytest.approx(first_gradient, rel=1e-5)
     assert run.first_gradient[-1] == pytest.approx(
         helpers.input_gradients(model, x[POOL : POOL + 256])[0], rel=1e-3
     )
     assert run.steps == 200 and run.steps_to(-10.0) == 100 and run.steps_to(2.0) is None
+
+
+def test_an_identity_start_is_le_jaitly_and_hintons_simple_rnn():
+    keras.utils.set_random_seed(0)
+    model = helpers.recall_model("SimpleRNN", length=40, units=3, identity=True)
+    layer = model.layers[0]
+    np.testing.assert_array_equal(layer.get_weights()[1], np.eye(3))
+    assert layer.activation is keras.activations.relu and not layer.unroll
+    run = helpers.train_recall("SimpleRNN", length=3, seed=0, max_steps=100, solved=1.0, identity=True)
+    assert run.identity and run.steps == 100
 
 
 def test_seeds_sharing_one_compiled_model_get_what_each_gets_alone():
@@ -140,6 +153,8 @@ def test_recall_sweep_trains_every_combination_in_workers_and_counts_them(capsys
         ({"cell": "LSTM", "length": 5, "seed": 0, "solved": 2.0}, r"solved must be an R² in \(0, 1\]"),
         ({"cell": "LSTM", "length": 5, "seed": 0, "gate_bias": "open"}, "gate_bias must be a number"),
         ({"cell": "SimpleRNN", "length": 5, "seed": 0, "gate_bias": 5.0}, "no gate to open"),
+        ({"cell": "LSTM", "length": 5, "seed": 0, "identity": True}, "use cell='SimpleRNN', not 'LSTM'"),
+        ({"cell": "SimpleRNN", "length": 5, "seed": 0, "identity": "yes"}, "identity must be True or False"),
     ],
 )
 def test_train_recall_rejects_bad_input(kwargs, message):
@@ -150,3 +165,17 @@ def test_train_recall_rejects_bad_input(kwargs, message):
 def test_recall_sweep_rejects_a_budget_missing_a_length():
     with pytest.raises(ValueError, match=r"max_steps must give a budget for every length, missing \[30\]"):
         helpers.recall_sweep(["LSTM"], [10, 30], [0], max_steps={10: 100})
+
+
+def test_recall_sweep_rejects_an_identity_start_for_a_gated_cell_before_training():
+    with pytest.raises(ValueError, match="use cell='SimpleRNN', not 'GRU'"):
+        helpers.recall_sweep(["SimpleRNN", "GRU"], [10], [0], max_steps=100, identity=True)
+
+
+def test_recall_sweep_splits_the_seeds_when_there_are_fewer_jobs_than_workers(capsys):
+    runs = helpers.recall_sweep(["GRU"], [3], [0, 1, 2], max_steps=100, solved=1.0, workers=2)
+    assert list(runs) == [("GRU", 3, 0), ("GRU", 3, 1), ("GRU", 3, 2)]
+    for (_, _, seed), run in runs.items():
+        alone = helpers.train_recall("GRU", 3, seed=seed, max_steps=100, solved=1.0)
+        assert run.r2 == alone.r2 and run.test_r2 == alone.test_r2
+    assert capsys.readouterr().out.endswith("\rtrained 3 of 3 models\n")
