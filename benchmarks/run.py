@@ -3,7 +3,8 @@
 For every task of notebook 07 and every seed it trains the post's recipe exactly as the post
 wrote it (``model.fit`` on NumPy arrays, batch size 1, 100 epochs) and ours
 (``helpers.recommended``, with and without level removal), alternating, so both see the same
-machine load. Ours is chosen as notebook 07 chooses it: for each task, level removal or not by
+machine load. Ours is chosen as earlier versions of notebook 07 chose it, on one draw of each
+series (07 now chooses per draw, on rolling-origin folds): for each task, level removal or not by
 the median RMSE on the validation windows; only then is the test span scored, once. It writes
 ``benchmarks/results.md`` (a table per task and recipe, and the wall time of every notebook, of
 the unit tests and of the nbval suite) and ``benchmarks/results.png``.

@@ -214,22 +214,27 @@ def logistic_series(length: int = 200, r: float = 3.8, start: float = 0.2) -> np
     return values
 
 
-def logistic_task(n_steps: int = 3, length: int = 150, held_out: int = 25, r: float = 3.8) -> HeldOutTask:
+def logistic_task(
+    n_steps: int = 3, length: int = 150, held_out: int = 25, r: float = 3.8, start: float = 0.2
+) -> HeldOutTask:
     """The logistic map ``x[t+1] = r x[t] (1 - x[t])`` (chaotic at ``r = 3.8``), next value.
 
     The next value is a parabola of the last one: non-linear, and it depends on the level of
-    the series, not only on its changes.
+    the series, not only on its changes. The map has no noise: ``start``, the first value,
+    draws another series of the same kind (chaos soon makes it unlike the others).
 
     >>> task = logistic_task()
     >>> len(task.train.x), bool(task.train.x.max() < 1)
     (97, True)
+    >>> float(logistic_task(start=0.5).train.x[0, 0])
+    0.5
     """
     n_steps, length, held_out = _checked_sizes(n_steps, length, held_out)
     r = check_positive(r, "r")
     return _one_series_task(
         f"logistic map r = {r:g}",
         f"x[t+1] = {r:g} x[t] (1 - x[t]); next value from the last {n_steps}",
-        split_in_time(logistic_series(length, r), n_steps, held_out, held_out),
+        split_in_time(logistic_series(length, r, start), n_steps, held_out, held_out),
     )
 
 

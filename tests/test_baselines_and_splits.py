@@ -71,6 +71,15 @@ def test_noisy_trend_and_logistic_tasks_have_windows_that_differ():
     assert helpers.noisy_trend_task(seed=1).train.y[0] != trend.train.y[0]
 
 
+def test_a_logistic_task_from_another_start_is_another_draw_of_the_same_map():
+    task = helpers.logistic_task(start=0.5)
+    assert task.train.x[0, 0] == 0.5 and task.train.x[0, 1] == 3.8 * 0.5 * 0.5
+    np.testing.assert_allclose(task.train.x[:, 1], 3.8 * task.train.x[:, 0] * (1 - task.train.x[:, 0]))
+    assert not np.allclose(task.val.y, helpers.logistic_task().val.y)
+    with pytest.raises(ValueError, match=r"start in \[0, 1\]"):
+        helpers.logistic_task(start=1.5)
+
+
 def test_logistic_series_by_hand_and_bad_parameters():
     np.testing.assert_allclose(helpers.logistic_series(3, r=2.0, start=0.25), [0.25, 0.375, 0.46875])
     with pytest.raises(ValueError, match="r must be <= 4"):
